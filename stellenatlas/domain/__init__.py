@@ -1,0 +1,33 @@
+from stellenatlas.domain.models import (
+    HOURS_PER_MONTH,
+    Contract,
+    Employer,
+    Experience,
+    Occupation,
+    Place,
+    Posting,
+    PostingStatus,
+    RawPosting,
+    Remote,
+    Salary,
+    SalaryPeriod,
+    Sector,
+    WorkingTime,
+)
+
+__all__ = [
+    "HOURS_PER_MONTH",
+    "Contract",
+    "Employer",
+    "Experience",
+    "Occupation",
+    "Place",
+    "Posting",
+    "PostingStatus",
+    "RawPosting",
+    "Remote",
+    "Salary",
+    "SalaryPeriod",
+    "Sector",
+    "WorkingTime",
+]

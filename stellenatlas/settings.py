@@ -1,0 +1,88 @@
+"""Settings, declared once with default and help, overridable by STELLENATLAS_<NAME> env vars.
+
+Validated at start-up: `load_settings()` raises `SettingsError` with a clear message.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+
+class SettingsError(ValueError):
+    pass
+
+
+def _default_var() -> str:
+    return str(Path(os.environ.get("STELLENATLAS_VAR_DIR", "var")).resolve())
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    type: type = str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("var_dir", None, "Directory for the SQLite database and the search index (default ./var)."),
+    Setting("database_url", None, "SQLAlchemy URL; default sqlite:///<var_dir>/stellenatlas.db. "
+            "PostgreSQL: postgresql+psycopg://user@host/db"),
+    Setting("index_dir", None, "Directory of the tantivy search index (default <var_dir>/index)."),
+    Setting("search_backend", "tantivy", "Search engine: tantivy (default) or sql (store-only fallback)."),
+    Setting("min_salary_sample", 20, "Minimum number of salaries before a salary statistic is shown.", int),
+    Setting("host", "127.0.0.1", "Address the web server binds to."),
+    Setting("port", 8000, "Port the web server listens on.", int),
+    Setting("base_url", "http://127.0.0.1:8000", "Public base URL used in canonical links and sitemaps."),
+    Setting("max_page", 100, "Deepest result page served by search (pagination cap).", int),
+    Setting("page_size", 20, "Results per search page.", int),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    var_dir: str
+    database_url: str
+    index_dir: str
+    search_backend: str
+    min_salary_sample: int
+    host: str
+    port: int
+    base_url: str
+    max_page: int
+    page_size: int
+
+    def replace(self, **changes: Any) -> Settings:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data.update(changes)
+        return Settings(**data)
+
+
+def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    env = dict(os.environ if env is None else env)
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        raw = overrides.get(s.name)
+        if raw is None:
+            raw = env.get(f"STELLENATLAS_{s.name.upper()}", s.default)
+        if raw is not None and s.type is int:
+            try:
+                raw = int(raw)
+            except (TypeError, ValueError):
+                raise SettingsError(f"STELLENATLAS_{s.name.upper()} must be a whole number, got {raw!r}") from None
+        values[s.name] = raw
+    var_dir = values["var_dir"] or _default_var()
+    values["var_dir"] = var_dir
+    values["database_url"] = values["database_url"] or f"sqlite:///{Path(var_dir) / 'stellenatlas.db'}"
+    values["index_dir"] = values["index_dir"] or str(Path(var_dir) / "index")
+    if values["search_backend"] not in ("tantivy", "sql"):
+        raise SettingsError(f"STELLENATLAS_SEARCH_BACKEND must be 'tantivy' or 'sql', got {values['search_backend']!r}")
+    if not str(values["database_url"]).startswith(("sqlite", "postgresql")):
+        raise SettingsError("STELLENATLAS_DATABASE_URL must be a sqlite:// or postgresql+psycopg:// URL")
+    for name in ("min_salary_sample", "port", "max_page", "page_size"):
+        if values[name] <= 0:
+            raise SettingsError(f"STELLENATLAS_{name.upper()} must be positive")
+    return Settings(**values)
