@@ -29,10 +29,13 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("var_dir", None, "Directory for the SQLite database and the search index (default ./var)."),
-    Setting("database_url", None, "SQLAlchemy URL; default sqlite:///<var_dir>/stellenatlas.db. "
-            "PostgreSQL: postgresql+psycopg://user@host/db"),
+    Setting(
+        "database_url",
+        None,
+        "SQLAlchemy URL; default sqlite:///<var_dir>/stellenatlas.db. "
+        "PostgreSQL: postgresql+psycopg://user@host/db",
+    ),
     Setting("index_dir", None, "Directory of the tantivy search index (default <var_dir>/index)."),
-    Setting("search_backend", "tantivy", "Search engine: tantivy (default) or sql (store-only fallback)."),
     Setting("min_salary_sample", 20, "Minimum number of salaries before a salary statistic is shown.", int),
     Setting("host", "127.0.0.1", "Address the web server binds to."),
     Setting("port", 8000, "Port the web server listens on.", int),
@@ -47,7 +50,6 @@ class Settings:
     var_dir: str
     database_url: str
     index_dir: str
-    search_backend: str
     min_salary_sample: int
     host: str
     port: int
@@ -72,17 +74,19 @@ def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settin
             try:
                 raw = int(raw)
             except (TypeError, ValueError):
-                raise SettingsError(f"STELLENATLAS_{s.name.upper()} must be a whole number, got {raw!r}") from None
+                raise SettingsError(
+                    f"STELLENATLAS_{s.name.upper()} muss eine ganze Zahl sein, nicht {raw!r}"
+                ) from None
         values[s.name] = raw
     var_dir = values["var_dir"] or _default_var()
     values["var_dir"] = var_dir
     values["database_url"] = values["database_url"] or f"sqlite:///{Path(var_dir) / 'stellenatlas.db'}"
     values["index_dir"] = values["index_dir"] or str(Path(var_dir) / "index")
-    if values["search_backend"] not in ("tantivy", "sql"):
-        raise SettingsError(f"STELLENATLAS_SEARCH_BACKEND must be 'tantivy' or 'sql', got {values['search_backend']!r}")
     if not str(values["database_url"]).startswith(("sqlite", "postgresql")):
-        raise SettingsError("STELLENATLAS_DATABASE_URL must be a sqlite:// or postgresql+psycopg:// URL")
+        raise SettingsError(
+            "STELLENATLAS_DATABASE_URL muss eine sqlite://- oder postgresql+psycopg://-URL sein"
+        )
     for name in ("min_salary_sample", "port", "max_page", "page_size"):
         if values[name] <= 0:
-            raise SettingsError(f"STELLENATLAS_{name.upper()} must be positive")
+            raise SettingsError(f"STELLENATLAS_{name.upper()} muss größer als 0 sein")
     return Settings(**values)

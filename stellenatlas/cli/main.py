@@ -1,0 +1,241 @@
+"""Command line: `stellenatlas <noun> <verb>`, thin over the library."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+
+from stellenatlas.settings import SETTINGS, SettingsError, load_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _services() -> Any:
+    from stellenatlas.services import open_services
+
+    try:
+        return open_services(load_settings())
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def friendly(func: F) -> F:
+    """Turn expected failures into one clear line instead of a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+
+        try:
+            return func(*args, **kwargs)
+        except (OperationalError, ProgrammingError) as exc:
+            msg = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
+            raise click.ClickException(
+                f"Datenbankfehler: {msg.splitlines()[0]} – wurde `stellenatlas db upgrade` ausgeführt?"
+            ) from None
+        except (OSError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(
+    help="stellenatlas – offener Stellenmarkt für Deutschland.\n\n"
+    "Settings come from STELLENATLAS_* environment variables (see `stellenatlas settings`)."
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
+def cli(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s"
+    )
+
+
+@cli.command("settings")
+def settings_cmd() -> None:
+    """Show every setting with its current value and help.
+
+    Example: STELLENATLAS_PORT=8080 stellenatlas settings
+    """
+    try:
+        current = load_settings()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    for s in SETTINGS:
+        click.echo(f"STELLENATLAS_{s.name.upper()}={getattr(current, s.name)}\n    {s.help}")
+
+
+@cli.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@friendly
+def db_upgrade() -> None:
+    """Create or migrate the database schema and load the reference data (municipalities, KldB).
+
+    Example: stellenatlas db upgrade
+    """
+    from stellenatlas.refdata import occupations as refocc
+    from stellenatlas.refdata import places as refplaces
+    from stellenatlas.store import seed_reference
+    from stellenatlas.store.db import upgrade
+
+    svc = _services()
+    upgrade(svc.engine)
+    n_places, n_occ = seed_reference(
+        svc.store, refplaces.municipalities().values(), refocc.all_occupations().values()
+    )
+    click.echo(
+        f"Datenbank aktuell ({svc.settings.database_url}); {n_places} Gemeinden, {n_occ} Berufe geladen."
+    )
+
+
+@cli.group()
+def ingest() -> None:
+    """Load postings from a source."""
+
+
+@ingest.command("sample")
+@click.option(
+    "--count",
+    default=20000,
+    show_default=True,
+    type=click.IntRange(1, 2_000_000),
+    help="Number of generated postings.",
+)
+@click.option(
+    "--seed", default=42, show_default=True, type=int, help="Random seed (same seed, same postings)."
+)
+@friendly
+def ingest_sample(count: int, seed: int) -> None:
+    """Generate and ingest the sample postings ("Beispieldaten").
+
+    Example: stellenatlas ingest sample --count 20000
+    """
+    from stellenatlas.sources import sample
+    from stellenatlas.sources.ingest import ingest as run_ingest
+
+    svc = _services()
+    with click.progressbar(length=count, label="Beispieldaten", file=sys.stderr) as bar:
+        report = run_ingest(
+            sample.generate(count, seed),
+            svc.store,
+            svc.index,
+            source="sample",
+            full_sync=True,
+            progress=bar.update,
+        )
+    click.echo(report.summary())
+
+
+@cli.group()
+def index() -> None:
+    """Search index."""
+
+
+@index.command("rebuild")
+@friendly
+def index_rebuild() -> None:
+    """Build a fresh search index from the store beside the old one and swap it in atomically.
+
+    Example: stellenatlas index rebuild
+    """
+    from stellenatlas.refdata import places as refplaces
+    from stellenatlas.search.base import doc_from_posting
+    from stellenatlas.search.tantivy_index import rebuild
+
+    svc = _services()
+    municipalities = refplaces.municipalities()
+    docs = (doc_from_posting(p, municipalities) for p in svc.store.iter_postings())
+    fresh = rebuild(docs, svc.settings.index_dir)
+    click.echo(f"Suchindex neu aufgebaut: {fresh.count()} Stellen ({svc.settings.index_dir}).")
+
+
+@cli.group()
+def insights() -> None:
+    """Precomputed statistics."""
+
+
+@insights.command("refresh")
+@click.option(
+    "--min-postings",
+    default=5,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Only occupation × city pairs with at least this many active postings get a page.",
+)
+@friendly
+def insights_refresh(min_postings: int) -> None:
+    """Recompute the list of occupation × city pages with enough data (used by home page and sitemap).
+
+    Example: stellenatlas insights refresh --min-postings 5
+    """
+    from stellenatlas.insights.pages import refresh_page_list
+
+    svc = _services()
+    n = refresh_page_list(svc.store, min_postings=min_postings)
+    click.echo(f"{n} Berufsseiten mit mindestens {min_postings} Stellen.")
+
+
+@cli.command("serve")
+@click.option("--host", default=None, help="Bind address (default from STELLENATLAS_HOST).")
+@click.option(
+    "--port", default=None, type=click.IntRange(1, 65535), help="Port (default from STELLENATLAS_PORT)."
+)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 16))
+def serve(host: str | None, port: int | None, workers: int) -> None:
+    """Serve the web site.
+
+    Example: stellenatlas serve --port 8000
+    """
+    import uvicorn
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    host = host or settings.host
+    port = port or settings.port
+    click.echo(f"stellenatlas läuft auf http://{host}:{port}")
+    uvicorn.run(
+        "stellenatlas.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
+
+
+@cli.command("page")
+@click.argument("occupation")
+@click.argument("city")
+@friendly
+def page(occupation: str, city: str) -> None:
+    """Print the occupation × city page as text.
+
+    Example: stellenatlas page "IT Projektkoordinator" Gelsenkirchen
+    """
+    from stellenatlas.insights.pages import PageNotFound, find_page, render_text
+
+    svc = _services()
+    try:
+        ref = find_page(occupation, city)
+    except PageNotFound as exc:
+        raise click.ClickException(exc.message_with_suggestions()) from None
+    facts = ref.facts(svc.store, min_sample=svc.settings.min_salary_sample)
+    click.echo(render_text(facts))
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,210 @@
+"""Job title -> KldB 2010 five-digit occupation.
+
+Two stages: (1) exact lookup of an order-insensitive key of stemmed title words in the BA Gesamtberufsliste,
+(2) nearest neighbours over TF-IDF features (words, compound heads, the job noun, character 4-grams) of all
+BA titles. Confidence combines the best cosine similarity with the margin to the next code; below
+`THRESHOLD` the title stays unclassified (kldb "") rather than guessed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+import numpy as np
+
+from stellenatlas.normalize.occupation_features import (
+    Vocabulary,
+    clean_title,
+    exact_key,
+    features,
+    words,
+)
+
+THRESHOLD = 0.5
+_MAX_INPUT = 300  # job titles are short; longer input is cut so pathological text stays cheap
+_MAX_DF_SHARE = 0.08  # features in more than this share of titles add cost but hardly any signal
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    kldb: str  # "" when unclassified
+    confidence: float  # 0..1
+    candidates: tuple[tuple[str, float], ...] = ()  # top-3 (code, score)
+    isco: str = ""
+    esco_uri: str = ""
+    esco_label: str = ""
+    matched_title: str = ""  # the BA title (display form) the decision rests on
+
+
+UNCLASSIFIED = Classification(kldb="", confidence=0.0)
+
+
+class OccupationClassifier:
+    """Built from (title, kldb) pairs; constructible from any title list so the evaluation can hold out titles."""
+
+    def __init__(self, titles: Iterable[tuple[str, str]]) -> None:
+        pairs = [(t, c) for t, c in titles if t and len(c) == 5]
+        folded = [(clean_title(t), t, c) for t, c in pairs]
+        known: Counter[str] = Counter()
+        for f, _t, _c in folded:
+            known.update(words(f))
+        self.vocab = Vocabulary(known)
+
+        exact: dict[str, Counter[str]] = defaultdict(Counter)
+        exact_title: dict[tuple[str, str], str] = {}
+        docs: dict[tuple[str, str], str] = {}  # (exact key, code) -> display title; dedupes forms
+        for f, title, code in folded:
+            key = exact_key(f)
+            if not key:
+                continue
+            exact[key][code] += 1
+            exact_title.setdefault((key, code), title)
+            docs.setdefault((key, code), f)
+        self._exact = {k: tuple(v.most_common()) for k, v in exact.items()}
+        self._exact_title = exact_title
+
+        doc_feats: list[dict[str, float]] = []
+        self._doc_code: list[str] = []
+        self._doc_title: list[str] = []
+        df: Counter[str] = Counter()
+        for (key, code), f in docs.items():
+            feats = features(f, self.vocab)
+            if not feats:
+                continue
+            doc_feats.append(feats)
+            self._doc_code.append(code)
+            self._doc_title.append(exact_title[(key, code)])
+            df.update(feats.keys())
+        n = len(doc_feats)
+        max_df = max(50, int(n * _MAX_DF_SHARE))
+        self._idf = {f: math.log((n + 1) / (d + 1)) + 1.0 for f, d in df.items() if d <= max_df}
+        feat_id = {f: i for i, f in enumerate(sorted(self._idf))}
+        # COO triplets sorted by feature give CSR posting lists without per-feature Python lists.
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        for doc, feats in enumerate(doc_feats):
+            for f, w in self._weigh(feats).items():
+                rows.append(feat_id[f])
+                cols.append(doc)
+                vals.append(w)
+        row_arr = np.array(rows, dtype=np.int32)
+        order = np.argsort(row_arr, kind="stable")
+        self._post_doc = np.array(cols, dtype=np.int32)[order]
+        self._post_w = np.array(vals, dtype=np.float32)[order]
+        offsets = np.zeros(len(feat_id) + 1, dtype=np.int64)
+        offsets[1:] = np.cumsum(np.bincount(row_arr, minlength=len(feat_id)))
+        self._offsets = offsets.tolist()
+        self._feat_id = feat_id
+        self._n_docs = n
+        self._classify = lru_cache(maxsize=20000)(self._classify_uncached)
+
+    def _weigh(self, feats: dict[str, float]) -> dict[str, float]:
+        vec = {f: w * self._idf[f] for f, w in feats.items() if f in self._idf}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {f: v / norm for f, v in vec.items()}
+
+    def classify(self, title: str) -> tuple[str, float, tuple[tuple[str, float], ...], str]:
+        """(kldb or "", confidence, top-3 candidates, matched title)."""
+        return self._classify(title[:_MAX_INPUT])
+
+    def _classify_uncached(self, title: str) -> tuple[str, float, tuple[tuple[str, float], ...], str]:
+        folded = clean_title(title)
+        key = exact_key(folded)
+        hit = self._exact.get(key)
+        if hit:
+            total = sum(n for _, n in hit)
+            cands = tuple((c, round(n / total, 3)) for c, n in hit[:3])
+            # Identical titles under several codes (e.g. "Erzieher - Musik") share the confidence.
+            return cands[0][0], round(0.97 * cands[0][1], 3), cands, self._exact_title[(key, cands[0][0])]
+        conf, cands, matched = self._nearest(folded)
+        if not cands:
+            return "", 0.0, (), ""
+        return (cands[0][0] if conf >= THRESHOLD else ""), conf, cands, matched
+
+    def _nearest(self, folded: str) -> tuple[float, tuple[tuple[str, float], ...], str]:
+        feats = features(folded, self.vocab)
+        if not feats:
+            return 0.0, (), ""
+        vec = self._weigh(feats)
+        idx: list[np.ndarray] = []
+        wts: list[np.ndarray] = []
+        for f, w in vec.items():
+            fid = self._feat_id[f]
+            lo, hi = self._offsets[fid], self._offsets[fid + 1]
+            idx.append(self._post_doc[lo:hi])
+            wts.append(self._post_w[lo:hi] * w)
+        if not idx:
+            return 0.0, (), ""
+        all_idx = np.concatenate(idx)
+        scores = np.bincount(all_idx, weights=np.concatenate(wts), minlength=self._n_docs)
+        top = float(scores.max())
+        if top <= 0.0:
+            return 0.0, (), ""
+        near = np.flatnonzero(scores >= top * 0.6)
+        if len(near) > 64:
+            near = near[np.argpartition(scores[near], -64)[-64:]]
+        order = near[np.argsort(-scores[near], kind="stable")]
+        code_score: dict[str, float] = {}
+        code_votes: dict[str, float] = defaultdict(float)
+        matched = ""
+        for doc in order.tolist():
+            code = self._doc_code[doc]
+            s = float(scores[doc])
+            if code not in code_score:
+                code_score[code] = s
+                if not matched:
+                    matched = self._doc_title[doc]
+            code_votes[code] += s
+        # Rank by best neighbour, with a small bonus for codes several close neighbours agree on.
+        ranked = sorted(code_score, key=lambda c: -(code_score[c] + 0.05 * (code_votes[c] - code_score[c])))
+        s1 = code_score[ranked[0]]
+        s2 = code_score[ranked[1]] if len(ranked) > 1 else 0.0
+        conf = min(1.0, s1) * (0.55 + 0.45 * (s1 - s2) / s1) ** 0.5
+        cands = tuple((c, round(min(1.0, code_score[c]), 3)) for c in ranked[:3])
+        return round(conf, 3), cands, matched
+
+
+def training_pairs(titles: Iterable[object]) -> list[tuple[str, str]]:
+    """(title form, kldb) pairs from JobTitle records: neutral, male and female forms."""
+    out: list[tuple[str, str]] = []
+    for t in titles:
+        for form in {t.neutral, t.male, t.female}:  # type: ignore[attr-defined]
+            out.append((form, t.kldb))  # type: ignore[attr-defined]
+    return out
+
+
+@cache
+def default_classifier() -> OccupationClassifier:
+    from stellenatlas.refdata.occupations import job_titles
+
+    return OccupationClassifier(training_pairs(job_titles()))
+
+
+def classify_title(
+    title: str, description: str = "", classifier: OccupationClassifier | None = None
+) -> Classification:
+    """Classify a posting title. `description` is accepted for the pipeline contract but not used yet:
+    titles alone decide, so a long description cannot drag a clear title to another code."""
+    if not isinstance(title, str) or not title.strip():
+        return UNCLASSIFIED
+    model = classifier or default_classifier()
+    code, conf, cands, matched = model.classify(title)
+    if not cands:
+        return UNCLASSIFIED
+    from stellenatlas.refdata.occupations import display_title, kldb
+
+    occ = kldb(code) if code else None
+    return Classification(
+        kldb=code,
+        confidence=conf,
+        candidates=cands,
+        isco=occ.isco if occ else "",
+        esco_uri=occ.esco_uri if occ else "",
+        esco_label=occ.esco_label if occ else "",
+        matched_title=display_title(matched) if matched else "",
+    )

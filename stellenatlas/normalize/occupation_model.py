@@ -1,0 +1,224 @@
+"""Hierarchical linear (fastText-style) job-title classifier over KldB 2010 five-digit codes.
+
+A title is the weighted mean of learned feature embeddings (words, compound parts, specialisation words,
+word endings, character n-grams). The vector of a code is the SUM of vectors of its parts: 2-, 3-, 4-digit group,
+the code itself, and the code's last two digits ("93" = Aufsicht, "x1" = Helfer ...). Sharing the parts is what
+lets "Meister/in - Lackiererhandwerk" combine domain evidence ("lackier" -> 332x) with level evidence
+("meister" -> xxx93) although that exact pair was never seen, and gives codes without any training title a
+sensible vector from their siblings.
+
+Trained with Adagrad on softmax cross-entropy in plain numpy (minutes on one core for the full BA list); the
+shipped weights are a small .npz built by tools/build_occupations.py.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from stellenatlas.normalize.occupation_features import (
+    _PARENS,
+    _SEGMENT,
+    Vocabulary,
+    role_word,
+    words,
+)
+
+DIM = 96
+
+
+def model_features(folded: str, vocab: Vocabulary) -> dict[str, float]:
+    """Sparse weighted features of one folded title for the linear model."""
+    feats: dict[str, float] = {}
+
+    def put(key: str, weight: float) -> None:
+        if weight > feats.get(key, 0.0):
+            feats[key] = weight
+
+    main = _PARENS.sub(" ", folded)
+    parts = _SEGMENT.split(main, maxsplit=1)
+    segs = [(parts[0], "")]
+    if len(parts) > 1:
+        segs.append((parts[1], "s"))
+    segs.extend((m.group(0)[1:-1], "s") for m in _PARENS.finditer(folded))
+    for text, mark in segs:
+        tokens = words(text)
+        if not tokens:
+            continue
+        if not mark:
+            role = role_word(tokens)
+            split = vocab.split(role)
+            put("r:" + split[-1], 1.0)
+            # Endings carry the role of unseen compounds: "...meister", "...helfer", "...ingenieur".
+            for n in (3, 5, 7):
+                if len(role) > n + 2:
+                    put(f"e{n}:" + role[-n:], 0.7)
+        for t in tokens:
+            put(mark + "w:" + t, 1.0)
+            split = vocab.split(t)
+            if len(split) > 1:
+                put(mark + "h:" + split[-1], 0.8)
+                for p in split[:-1]:
+                    put(mark + "m:" + p, 0.8)
+                    put("w:" + p, 0.5)
+            if mark:
+                put("w:" + t, 0.5)
+            padded = f"<{t}>"
+            for i in range(len(padded) - 3):
+                put("g:" + padded[i : i + 4], 0.3)
+    return feats
+
+
+class LinearModel:
+    """Feature embeddings + per-code vectors; `probabilities` gives a softmax over `codes`."""
+
+    def __init__(
+        self,
+        names: Sequence[str],
+        emb: np.ndarray,
+        code_vec: np.ndarray,
+        bias: np.ndarray,
+        codes: Sequence[str],
+        vocab_words: Sequence[str],
+    ) -> None:
+        self.index = {n: i for i, n in enumerate(names)}
+        self.emb = emb.astype(np.float32)
+        self.code_vec = np.ascontiguousarray(code_vec.astype(np.float32))
+        self.bias = bias.astype(np.float32)
+        self.codes = tuple(codes)
+        self.vocab = Vocabulary(vocab_words)
+        self._vocab_words = tuple(vocab_words)
+
+    def hidden(self, feats: dict[str, float]) -> np.ndarray | None:
+        ids = [(self.index[f], w) for f, w in feats.items() if f in self.index]
+        if not ids:
+            return None
+        idx = np.fromiter((i for i, _ in ids), dtype=np.int64, count=len(ids))
+        wts = np.fromiter((w for _, w in ids), dtype=np.float32, count=len(ids))
+        return np.asarray((wts / wts.sum()) @ self.emb[idx], dtype=np.float32)
+
+    def probabilities(self, folded: str) -> np.ndarray | None:
+        h = self.hidden(model_features(folded, self.vocab))
+        if h is None:
+            return None
+        logits = self.code_vec @ h + self.bias
+        logits -= logits.max()
+        p = np.exp(logits)
+        return np.asarray(p / p.sum())
+
+    def save(self, path: Path) -> None:
+        names = sorted(self.index, key=self.index.__getitem__)
+        buf = io.BytesIO()
+        np.savez_compressed(
+            buf,
+            names=np.array("\n".join(names)),
+            emb=self.emb.astype(np.float16),
+            code_vec=self.code_vec.astype(np.float16),
+            bias=self.bias,
+            codes=np.array(" ".join(self.codes)),
+            vocab=np.array("\n".join(self._vocab_words)),
+        )
+        path.write_bytes(buf.getvalue())
+
+    @classmethod
+    def load(cls, path: Path) -> LinearModel:
+        with np.load(path) as z:
+            return cls(
+                names=str(z["names"]).split("\n"),
+                emb=z["emb"],
+                code_vec=z["code_vec"],
+                bias=z["bias"],
+                codes=str(z["codes"]).split(" "),
+                vocab_words=str(z["vocab"]).split("\n"),
+            )
+
+
+def _parts(code: str) -> tuple[str, ...]:
+    return ("2:" + code[:2], "3:" + code[:3], "4:" + code[:4], "5:" + code, "s:" + code[3:], "l:" + code[4])
+
+
+def train_linear(
+    examples: Sequence[tuple[str, str]],
+    all_codes: Sequence[str],
+    vocab: Vocabulary,
+    *,
+    dim: int = DIM,
+    epochs: int = 12,
+    lr: float = 0.15,
+    min_count: int = 2,
+    batch: int = 64,
+    seed: int = 0,
+) -> LinearModel:
+    """Train on (folded title, code) examples. `all_codes` are the candidate codes (all KldB 5-digit codes)."""
+    rng = np.random.default_rng(seed)
+    codes = sorted(set(all_codes) | {c for _, c in examples})
+    code_id = {c: i for i, c in enumerate(codes)}
+    ex_feats = [model_features(f, vocab) for f, _ in examples]
+    counts: Counter[str] = Counter()
+    for feats in ex_feats:
+        counts.update(feats.keys())
+    names = sorted(f for f, n in counts.items() if n >= min_count)
+    fid = {f: i for i, f in enumerate(names)}
+    rows_idx: list[np.ndarray] = []
+    rows_w: list[np.ndarray] = []
+    labels: list[int] = []
+    for feats, (_, code) in zip(ex_feats, examples, strict=True):
+        kept = [(fid[f], w) for f, w in feats.items() if f in fid]
+        if not kept:
+            continue
+        w = np.array([x for _, x in kept], dtype=np.float32)
+        rows_idx.append(np.array([i for i, _ in kept], dtype=np.int64))
+        rows_w.append(w / w.sum())
+        labels.append(code_id[code])
+    y_all = np.array(labels, dtype=np.int64)
+
+    part_names = sorted({p for c in codes for p in _parts(c)})
+    part_id = {p: i for i, p in enumerate(part_names)}
+    # code -> its part ids (C x 6); a code vector is the sum of its part vectors.
+    pidx = np.array([[part_id[p] for p in _parts(c)] for c in codes], dtype=np.int64)
+    emb = (rng.standard_normal((len(names), dim)) * 0.1).astype(np.float32)
+    parts_u = np.zeros((len(part_names), dim), dtype=np.float32)
+    bias = np.zeros(len(codes), dtype=np.float32)
+    g_emb = np.full(len(names), 1e-6, dtype=np.float32)  # Adagrad, one accumulator per embedding row
+    g_u = np.full(parts_u.shape, 1e-6, dtype=np.float32)
+    g_b = np.full(len(codes), 1e-6, dtype=np.float32)
+    n = len(labels)
+    for _epoch in range(epochs):
+        order = rng.permutation(n)
+        for start in range(0, n, batch):
+            sel = order[start : start + batch]
+            lens = np.array([len(rows_idx[i]) for i in sel])
+            idx = np.concatenate([rows_idx[i] for i in sel])
+            w = np.concatenate([rows_w[i] for i in sel])
+            row = np.repeat(np.arange(len(sel)), lens)
+            contrib = emb[idx] * w[:, None]
+            offsets = np.concatenate(([0], np.cumsum(lens)[:-1]))
+            h = np.add.reduceat(contrib, offsets, axis=0)
+            code_vec = parts_u[pidx].sum(axis=1)
+            logits = h @ code_vec.T + bias
+            logits -= logits.max(axis=1, keepdims=True)
+            p = np.exp(logits)
+            p /= p.sum(axis=1, keepdims=True)
+            p[np.arange(len(sel)), y_all[sel]] -= 1.0
+            p /= len(sel)
+            d_code = p.T @ h
+            d_u = np.zeros_like(parts_u)
+            for k in range(pidx.shape[1]):
+                np.add.at(d_u, pidx[:, k], d_code)
+            d_b = p.sum(axis=0)
+            d_h = p @ code_vec
+            d_rows = d_h[row] * w[:, None]
+            uniq, inv = np.unique(idx, return_inverse=True)
+            d_emb = np.zeros((len(uniq), dim), dtype=np.float32)
+            np.add.at(d_emb, inv, d_rows)
+            g_u += d_u * d_u
+            parts_u -= lr * d_u / np.sqrt(g_u)
+            g_b += d_b * d_b
+            bias -= lr * d_b / np.sqrt(g_b)
+            g_emb[uniq] += (d_emb * d_emb).mean(axis=1)
+            emb[uniq] -= lr * d_emb / np.sqrt(g_emb[uniq])[:, None]
+    return LinearModel(names, emb, parts_u[pidx].sum(axis=1), bias, codes, sorted(vocab.known))

@@ -1,0 +1,82 @@
+"""The normalization chain: RawPosting -> Posting. Pure; every step is a function of the raw posting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from stellenatlas.domain import Employer, Posting, PostingStatus, RawPosting, Remote, Sector
+from stellenatlas.normalize import attributes
+from stellenatlas.normalize.occupation import classify_title
+from stellenatlas.normalize.places import resolve_place
+from stellenatlas.normalize.salary import parse_salary
+
+MAX_TITLE = 300
+MAX_DESCRIPTION = 100_000
+
+
+class Rejected(ValueError):
+    """A raw posting that cannot become a Posting; the message is the reason that gets logged and counted."""
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    posting: Posting
+    place_status: str  # resolved / remote / unresolved
+
+
+def _sector(value: str) -> Sector:
+    try:
+        return Sector(value)
+    except ValueError:
+        return Sector.OTHER
+
+
+def normalize(raw: RawPosting) -> Normalized:
+    title = " ".join(raw.title.split())
+    if not title:
+        raise Rejected("Titel fehlt")
+    if len(title) > MAX_TITLE:
+        raise Rejected(f"Titel länger als {MAX_TITLE} Zeichen")
+    if not raw.source_id.strip():
+        raise Rejected("Quell-ID fehlt")
+    employer_name = " ".join(raw.employer.split())
+    if not employer_name:
+        raise Rejected("Arbeitgeber fehlt")
+    description = raw.description[:MAX_DESCRIPTION]
+
+    match = resolve_place(raw.location)
+    occupation = classify_title(title, description)
+    salary = parse_salary(raw.salary_text) if raw.salary_text else None
+    if salary is None and not raw.salary_text:
+        # Many postings state the pay only inside the description.
+        salary = parse_salary(description)
+
+    text = f"{title}\n{raw.working_time_text}\n{description}"
+    remote = attributes.remote(f"{title}\n{raw.location}\n{description}")
+    if match.remote and remote is Remote.UNKNOWN:
+        remote = Remote.REMOTE if not match.places else Remote.HYBRID
+
+    posting = Posting(
+        source=raw.source,
+        source_id=raw.source_id,
+        title=title,
+        employer=Employer(name=employer_name, sector=_sector(raw.employer_sector)),
+        description=description,
+        location_text=raw.location,
+        place_ags=tuple(p.ags for p in match.places),
+        kldb=occupation.kldb,
+        occupation_confidence=occupation.confidence,
+        salary=salary,
+        salary_text=raw.salary_text,
+        working_time=attributes.working_time(text),
+        remote=remote,
+        contract=attributes.contract(text),
+        experience=attributes.experience(title, description),
+        skills=attributes.skills(text),
+        url=raw.url,
+        posted_at=raw.posted_at,
+        valid_through=raw.valid_through,
+        status=PostingStatus.ACTIVE,
+        raw_hash=raw.payload_hash(),
+    )
+    return Normalized(posting=posting, place_status=match.status)

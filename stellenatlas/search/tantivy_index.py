@@ -1,0 +1,537 @@
+"""`SearchIndex` on tantivy.
+
+Layout on disk, writer and readers
+----------------------------------
+``<root>/CURRENT`` names the live generation directory ``<root>/gen-<ns>/`` (a plain tantivy index).
+
+* One writer at a time: tantivy holds a lock file inside the generation directory, so a second writer
+  (``add``/``delete``) in another process fails instead of corrupting the index. The writer uses a
+  128 MB heap and publishes with ``commit()``.
+* Readers (web workers) open ``TantivyIndex(root)`` and call ``reload()`` when they want fresh data (e.g.
+  once per request or on a timer): it re-reads ``CURRENT`` and either reopens a swapped-in generation or
+  refreshes the searcher of the current one.
+* ``rebuild(docs, root)`` builds a complete NEW generation beside the live one and then replaces
+  ``CURRENT`` with ``os.replace`` (atomic on POSIX), so readers see either the old or the new index, never
+  a half-built one. The generation before the live one is kept (a reader may still be on it); older ones
+  are removed. Incremental ``add`` after a rebuild must happen through the index returned by ``rebuild``
+  (or a fresh ``TantivyIndex(root)``) so the writer works on the live generation.
+
+Query building never hands user text to tantivy's query parser: the text is tokenized with the very
+analyzers the index uses (`analysis.py`) and turned into term/boolean queries, so "C++ (m/w/d)" or a
+10,000-character paste cannot raise a syntax error.
+
+Radius search: each place's lat/lon is a multi-valued fast field. A bounding-box range query selects
+candidates inside tantivy; the exact haversine test (and the nearest distance of multi-place postings)
+runs in Python on that candidate set. Facets are tantivy terms aggregations over the full match set;
+for radius queries the exact match set is passed back in as an id term-set so counts stay exact.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import tantivy
+from tantivy import FieldType, Occur, Order, Query
+
+from stellenatlas.normalize.text import fold
+from stellenatlas.search.analysis import (
+    COMPOUND_ANALYZER,
+    KEYWORD_ANALYZER,
+    PLAIN_ANALYZER,
+    STEM_ANALYZER,
+    analyzers,
+    exact_title_key,
+    prepare_text,
+    query_words,
+)
+from stellenatlas.search.base import (
+    SORT_KEYS,
+    IndexDoc,
+    SearchHit,
+    SearchQuery,
+    SearchQueryError,
+    SearchResult,
+)
+
+WRITER_HEAP = 128_000_000
+MAX_TEXT_CHARS = 200  # longer input is truncated: no job title or keyword list is longer
+MAX_PAGE_SIZE = 100
+MIN_RADIUS_KM = 1.0  # the place coordinates are municipality seats: 0 km means "this town"
+MAX_RADIUS_KM = 1000.0  # Germany is ~900 km long: more is "everywhere"
+CANDIDATE_CAP = 300_000  # radius/distance paths materialise candidates in Python
+RERANK_MARGIN = 50
+FUZZY_MIN_LEN = 6
+FRESHNESS_WEIGHT = 0.25  # a posting from today scores up to 25 % more than an old one
+FRESHNESS_HALF_LIFE_DAYS = 14.0
+FACET_SIZES = {"working_time": 10, "remote": 10, "kldb": 50, "employer": 50, "city": 50}
+_FACET_FIELDS = {
+    "working_time": "working_time",
+    "remote": "remote",
+    "kldb": "kldb",
+    "employer": "employer",
+    "city": "ags",
+}
+# Field weights: title hits beat description hits; an identical title beats everything.
+W_TITLE, W_PARTS, W_BODY, W_EMPLOYER, W_FUZZY, W_EXACT = 3.0, 2.0, 1.0, 0.5, 0.3, 10.0
+EARTH_KM = 6371.0088
+_POINTER = "CURRENT"
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_unsigned_field("id", stored=True, indexed=True, fast=True)
+    sb.add_text_field("title", tokenizer_name=STEM_ANALYZER, index_option="freq")
+    sb.add_text_field("title_parts", tokenizer_name=COMPOUND_ANALYZER, index_option="freq")
+    sb.add_text_field("title_plain", tokenizer_name=PLAIN_ANALYZER, index_option="basic")
+    sb.add_text_field("title_exact", tokenizer_name=KEYWORD_ANALYZER, index_option="basic")
+    sb.add_text_field("body", tokenizer_name=STEM_ANALYZER, index_option="freq")
+    sb.add_text_field("employer_text", tokenizer_name=STEM_ANALYZER, index_option="freq")
+    for raw in ("employer", "employer_key", "kldb", "kldb_prefix", "working_time", "remote", "status", "ags"):
+        sb.add_text_field(raw, tokenizer_name=KEYWORD_ANALYZER, index_option="basic", fast=True)
+    sb.add_float_field("lat", fast=True)
+    sb.add_float_field("lon", fast=True)
+    sb.add_unsigned_field("nplaces", fast=True)
+    sb.add_text_field("geo", stored=True, tokenizer_name=KEYWORD_ANALYZER, index_option="basic")
+    sb.add_float_field("sal_max", fast=True)
+    sb.add_float_field("sal_sort", fast=True)
+    sb.add_integer_field("posted_ts", fast=True)
+    return sb.build()
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _employer_key(name: str) -> str:
+    return " ".join(fold(name).split())
+
+
+def _timestamp(value: datetime) -> int:
+    if value.tzinfo is None:  # the pipeline stores naive datetimes as UTC
+        value = value.replace(tzinfo=UTC)
+    return int(value.timestamp())
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A validated, clamped query."""
+
+    text_words: list[str]
+    exact_key: str
+    center: tuple[float, float] | None
+    radius_km: float | None
+    offset: int
+    page: int
+    page_size: int
+
+
+class TantivyIndex:
+    """A tantivy index under `root` (see module docstring for the generation layout)."""
+
+    def __init__(self, path: str | os.PathLike[str], *, max_page: int = 100, writer_threads: int = 0) -> None:
+        self.root = Path(path)
+        self.max_page = max_page
+        self._writer_threads = writer_threads
+        self._schema = _schema()
+        self._writer: tantivy.IndexWriter | None = None
+        self.root.mkdir(parents=True, exist_ok=True)
+        gen = self._read_pointer()
+        if gen is None:
+            gen = _new_generation(self.root)
+            _write_pointer(self.root, gen)
+        self._open(gen)
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+
+    def _read_pointer(self) -> str | None:
+        try:
+            return (self.root / _POINTER).read_text(encoding="utf-8").strip() or None
+        except FileNotFoundError:
+            return None
+
+    def _open(self, gen: str) -> None:
+        gen_dir = self.root / gen
+        gen_dir.mkdir(exist_ok=True)
+        index = tantivy.Index(self._schema, path=str(gen_dir), reuse=True)
+        for name, analyzer in analyzers().items():
+            index.register_tokenizer(name, analyzer)
+        self._index = index
+        self._gen = gen
+
+    @property
+    def generation(self) -> str:
+        return self._gen
+
+    def reload(self) -> None:
+        gen = self._read_pointer()
+        if gen is not None and gen != self._gen:
+            self._writer = None  # a writer on a replaced generation must not keep writing there
+            self._open(gen)
+        else:
+            self._index.reload()
+
+    def _get_writer(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            self._writer = self._index.writer(heap_size=WRITER_HEAP, num_threads=self._writer_threads)
+        return self._writer
+
+    def close_writer(self) -> None:
+        """Release the writer lock (after waiting for background merges)."""
+        if self._writer is not None:
+            self._writer.wait_merging_threads()
+            self._writer = None
+
+    # -- writing ---------------------------------------------------------------------------------------
+
+    def add(self, docs: Iterable[IndexDoc], *, replace: bool = True) -> int:
+        writer = self._get_writer()
+        n = 0
+        for doc in docs:
+            if replace:
+                writer.delete_documents_by_query(self._term("id", doc.id))
+            writer.add_document(self._to_tantivy(doc))
+            n += 1
+        return n
+
+    def delete(self, posting_ids: Iterable[int]) -> None:
+        writer = self._get_writer()
+        for pid in posting_ids:
+            # delete_documents_by_term would build a signed-integer term that never matches the u64 field.
+            writer.delete_documents_by_query(self._term("id", int(pid)))
+
+    def commit(self) -> None:
+        if self._writer is not None:
+            self._writer.commit()
+        self._index.reload()
+
+    @staticmethod
+    def _to_tantivy(doc: IndexDoc) -> tantivy.Document:
+        d = tantivy.Document()
+        d.add_unsigned("id", doc.id)
+        title = prepare_text(doc.title)
+        d.add_text("title", title)
+        d.add_text("title_parts", title)
+        d.add_text("title_plain", title)
+        d.add_text("title_exact", exact_title_key(doc.title))
+        body = doc.description if not doc.extra_terms else doc.description + "\n" + " ".join(doc.extra_terms)
+        d.add_text("body", prepare_text(body))
+        if doc.employer:
+            d.add_text("employer_text", doc.employer)
+            d.add_text("employer", doc.employer)
+            d.add_text("employer_key", _employer_key(doc.employer))
+        if doc.kldb:
+            d.add_text("kldb", doc.kldb)
+            for i in range(1, min(5, len(doc.kldb)) + 1):
+                d.add_text("kldb_prefix", doc.kldb[:i])
+        d.add_text("working_time", doc.working_time)
+        d.add_text("remote", doc.remote)
+        d.add_text("status", doc.status)
+        for place in doc.places:
+            d.add_text("ags", place.ags)
+            d.add_float("lat", float(place.lat))
+            d.add_float("lon", float(place.lon))
+        d.add_unsigned("nplaces", len(doc.places))
+        if len(doc.places) > 1:
+            d.add_text("geo", ";".join(f"{p.lat:.5f},{p.lon:.5f}" for p in doc.places))
+        lo, hi = doc.salary_monthly_min, doc.salary_monthly_max
+        top = hi if hi is not None else lo
+        if top is not None:
+            d.add_float("sal_max", float(top))
+            d.add_float("sal_sort", float((lo + hi) / 2 if lo is not None and hi is not None else top))
+        if doc.posted_at is not None:
+            d.add_integer("posted_ts", _timestamp(doc.posted_at))
+        return d
+
+    # -- reading ---------------------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self._index.searcher().num_docs)
+
+    def search(self, q: SearchQuery) -> SearchResult:
+        plan = self._plan(q)
+        searcher = self._index.searcher()
+        filters = self._filters(q, plan)
+        text_query = self._text_query(plan.text_words, plan.exact_key)
+        clauses = [(Occur.Must, f) for f in filters]
+        if text_query is not None:
+            clauses.append((Occur.Must, text_query))
+        query = Query.boolean_query(clauses) if clauses else Query.all_query()
+        sort = q.sort if (q.sort != "relevance" or text_query is not None) else "date"
+
+        if plan.center is not None and (plan.radius_km is not None or sort == "distance"):
+            return self._search_geo(searcher, q, plan, query, sort)
+
+        if sort == "relevance":
+            window = plan.offset + plan.page_size + RERANK_MARGIN
+            res = searcher.search(query, limit=window, count=True)
+            scored = self._rerank_fresh(searcher, res.hits)[plan.offset : plan.offset + plan.page_size]
+        else:
+            field = "posted_ts" if sort == "date" else "sal_sort"
+            res = searcher.search(
+                query,
+                limit=plan.page_size,
+                offset=plan.offset,
+                count=True,
+                order_by_field=field,
+                order=Order.Desc,
+            )
+            scored = [(float(key) if key is not None else 0.0, addr) for key, addr in res.hits]
+        hits = self._hits(searcher, scored, plan.center)
+        facets = self._facets(searcher, query) if q.facets else {}
+        total = int(getattr(res, "count", 0) or 0)  # the bundled type stub lacks `count`
+        return SearchResult(total, hits, facets, plan.page, plan.page_size)
+
+    # -- query planning --------------------------------------------------------------------------------
+
+    def _plan(self, q: SearchQuery) -> _Plan:
+        if q.sort not in SORT_KEYS:
+            raise SearchQueryError(f"Unbekannte Sortierung „{q.sort}“.")
+        if q.kldb_prefix and not (q.kldb_prefix.isdigit() and 1 <= len(q.kldb_prefix) <= 5):
+            raise SearchQueryError("Der Berufsschlüssel (KldB) muss aus 1 bis 5 Ziffern bestehen.")
+        if q.salary_min_monthly is not None and not (0 <= q.salary_min_monthly < 1e7):
+            raise SearchQueryError("Das Mindestgehalt muss eine positive Zahl sein.")
+        center: tuple[float, float] | None = None
+        if (q.lat is None) != (q.lon is None):
+            raise SearchQueryError("Für die Umkreissuche werden Breiten- und Längengrad benötigt.")
+        if q.lat is not None and q.lon is not None:
+            if not (-90 <= q.lat <= 90 and -180 <= q.lon <= 180):  # also rejects NaN
+                raise SearchQueryError("Die Koordinaten des Suchorts sind ungültig.")
+            center = (q.lat, q.lon)
+        radius = q.radius_km
+        if radius is not None:
+            if center is None:
+                raise SearchQueryError("Ein Umkreis braucht einen Suchort.")
+            if not radius >= 0:  # negative or NaN
+                raise SearchQueryError("Der Umkreis muss 0 km oder mehr betragen.")
+            radius = min(max(radius, MIN_RADIUS_KM), MAX_RADIUS_KM)
+        if q.sort == "distance" and center is None:
+            raise SearchQueryError("Nach Entfernung sortieren geht nur mit einem Suchort.")
+        page_size = min(max(int(q.page_size), 1), MAX_PAGE_SIZE)
+        page = min(max(int(q.page), 1), self.max_page)
+        text = q.text[:MAX_TEXT_CHARS]
+        words = query_words(text)
+        return _Plan(
+            text_words=words,
+            exact_key=exact_title_key(text) if words else "",
+            center=center,
+            radius_km=radius,
+            offset=(page - 1) * page_size,
+            page=page,
+            page_size=page_size,
+        )
+
+    def _term(self, field: str, value: str | int) -> Query:
+        return Query.term_query(self._schema, field, value)
+
+    def _filters(self, q: SearchQuery, plan: _Plan) -> list[Query]:
+        out: list[Query] = []
+        if q.status:
+            out.append(self._term("status", q.status))
+        if q.kldb_prefix:
+            out.append(self._term("kldb_prefix", q.kldb_prefix))
+        if q.working_time:
+            out.append(self._term("working_time", q.working_time))
+        if q.remote:
+            out.append(self._term("remote", q.remote))
+        if q.employer:
+            out.append(self._term("employer_key", _employer_key(q.employer)))
+        if q.salary_min_monthly is not None:
+            out.append(
+                Query.range_query(self._schema, "sal_max", FieldType.Float, float(q.salary_min_monthly))
+            )
+        if q.posted_since is not None:
+            out.append(
+                Query.range_query(self._schema, "posted_ts", FieldType.Integer, _timestamp(q.posted_since))
+            )
+        if plan.center is not None and plan.radius_km is not None:
+            lat, lon = plan.center
+            dlat = plan.radius_km / (math.pi * EARTH_KM / 180)
+            dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+            out.append(Query.range_query(self._schema, "lat", FieldType.Float, lat - dlat, lat + dlat))
+            out.append(Query.range_query(self._schema, "lon", FieldType.Float, lon - dlon, lon + dlon))
+        return out
+
+    def _text_query(self, words: list[str], exact_key: str) -> Query | None:
+        stem = analyzers()[STEM_ANALYZER]
+        compound = analyzers()[COMPOUND_ANALYZER]
+        word_clauses: list[tuple[Occur, Query]] = []
+        for word in words:
+            tokens = stem.analyze(word)
+            if not tokens:  # stop word ("für", "und") or over-long junk
+                continue
+            token = tokens[0]
+            alts: list[tuple[Occur, Query]] = [
+                (Occur.Should, Query.boost_query(self._term("title", token), W_TITLE)),
+                (Occur.Should, Query.boost_query(self._term("body", token), W_BODY)),
+                (Occur.Should, Query.boost_query(self._term("employer_text", token), W_EMPLOYER)),
+            ]
+            parts = compound.analyze(word)
+            if len(parts) > 1:
+                # "projektkoordinat" must meet "Koordinator IT-Projekte": all parts, anywhere in the title.
+                parts_q = Query.boolean_query([(Occur.Must, self._term("title_parts", p)) for p in parts])
+                alts.append((Occur.Should, Query.boost_query(parts_q, W_PARTS)))
+            elif parts:
+                alts.append((Occur.Should, Query.boost_query(self._term("title_parts", parts[0]), W_PARTS)))
+            if len(word) >= FUZZY_MIN_LEN:
+                # Against unstemmed words: a typo can change what the stemmer cuts off.
+                fuzzy = Query.fuzzy_term_query(self._schema, "title_plain", word, distance=1)
+                alts.append((Occur.Should, Query.boost_query(fuzzy, W_FUZZY)))
+            word_clauses.append((Occur.Must, Query.boolean_query(alts)))
+        if not word_clauses:
+            return None
+        if exact_key:
+            word_clauses.append(
+                (Occur.Should, Query.boost_query(self._term("title_exact", exact_key), W_EXACT))
+            )
+        return Query.boolean_query(word_clauses)
+
+    # -- result assembly -------------------------------------------------------------------------------
+
+    def _rerank_fresh(
+        self, searcher: tantivy.Searcher, hits: list[tuple[float, tantivy.DocAddress]]
+    ) -> list[tuple[float, tantivy.DocAddress]]:
+        if not hits:
+            return []
+        addrs = [a for _, a in hits]
+        posted = searcher.fast_field_values("posted_ts", addrs)
+        now = time.time()
+        out = []
+        for (score, addr), ts in zip(hits, posted, strict=True):
+            factor = 1.0
+            if ts is not None:
+                age_days = max(0.0, (now - ts) / 86400)
+                factor += FRESHNESS_WEIGHT * 0.5 ** (age_days / FRESHNESS_HALF_LIFE_DAYS)
+            out.append((score * factor, addr))
+        out.sort(key=lambda x: -x[0])
+        return out
+
+    def _distances(
+        self, searcher: tantivy.Searcher, addrs: list[tantivy.DocAddress], lat: float, lon: float
+    ) -> list[float | None]:
+        lats = searcher.fast_field_values("lat", addrs)
+        lons = searcher.fast_field_values("lon", addrs)
+        nplaces = searcher.fast_field_values("nplaces", addrs)
+        out: list[float | None] = []
+        for addr, la, lo, n in zip(addrs, lats, lons, nplaces, strict=True):
+            if la is None or lo is None:
+                out.append(None)
+            elif n and n > 1:  # fast fields return a multi-valued column's first value only
+                geo = searcher.doc(addr).get_first("geo") or ""
+                points = [tuple(map(float, p.split(","))) for p in geo.split(";") if p]
+                out.append(min(haversine_km(lat, lon, a, b) for a, b in points))
+            else:
+                out.append(haversine_km(lat, lon, la, lo))
+        return out
+
+    def _hits(
+        self,
+        searcher: tantivy.Searcher,
+        scored: list[tuple[float, tantivy.DocAddress]],
+        center: tuple[float, float] | None,
+    ) -> list[SearchHit]:
+        addrs = [a for _, a in scored]
+        ids = _posting_ids(searcher, addrs)
+        dists: list[float | None] = (
+            self._distances(searcher, addrs, *center) if center is not None and addrs else [None] * len(addrs)
+        )
+        return [
+            SearchHit(pid, float(score), None if d is None else round(d, 2))
+            for (score, _), pid, d in zip(scored, ids, dists, strict=True)
+        ]
+
+    def _search_geo(
+        self, searcher: tantivy.Searcher, q: SearchQuery, plan: _Plan, query: Query, sort: str
+    ) -> SearchResult:
+        assert plan.center is not None
+        res = searcher.search(query, limit=CANDIDATE_CAP, count=False)
+        addrs = [a for _, a in res.hits]
+        dists = self._distances(searcher, addrs, *plan.center)
+        radius = plan.radius_km if plan.radius_km is not None else math.inf
+        kept = [
+            (score, addr, d)
+            for (score, addr), d in zip(res.hits, dists, strict=True)
+            if d is not None and d <= radius
+        ]
+        if sort == "distance":
+            kept.sort(key=lambda x: x[2])
+        elif sort in ("date", "salary"):
+            field = "posted_ts" if sort == "date" else "sal_sort"
+            values = searcher.fast_field_values(field, [a for _, a, _ in kept])
+            order = sorted(range(len(kept)), key=lambda i: (values[i] is None, -(values[i] or 0)))
+            kept = [kept[i] for i in order]
+        else:
+            reranked = self._rerank_fresh(searcher, [(s, a) for s, a, _ in kept])
+            by_addr = {(a.segment_ord, a.doc): d for _, a, d in kept}
+            kept = [(s, a, by_addr[(a.segment_ord, a.doc)]) for s, a in reranked]
+        page = kept[plan.offset : plan.offset + plan.page_size]
+        page_ids = _posting_ids(searcher, [a for _, a, _ in page])
+        hits = [SearchHit(pid, float(s), round(d, 2)) for (s, _, d), pid in zip(page, page_ids, strict=True)]
+        facets: dict[str, list[tuple[str, int]]] = {}
+        if q.facets and kept:
+            all_ids = _posting_ids(searcher, [a for _, a, _ in kept])
+            facets = self._facets(searcher, Query.term_set_query(self._schema, "id", all_ids))
+        elif q.facets:
+            facets = {name: [] for name in FACET_SIZES}
+        return SearchResult(len(kept), hits, facets, plan.page, plan.page_size)
+
+    def _facets(self, searcher: tantivy.Searcher, query: Query) -> dict[str, list[tuple[str, int]]]:
+        spec = {
+            name: {"terms": {"field": _FACET_FIELDS[name], "size": size}}
+            for name, size in FACET_SIZES.items()
+        }
+        raw = searcher.aggregate(query, spec)
+        return {
+            name: [(str(b["key"]), int(b["doc_count"])) for b in raw.get(name, {}).get("buckets", [])]
+            for name in FACET_SIZES
+        }
+
+
+def _posting_ids(searcher: tantivy.Searcher, addrs: list[tantivy.DocAddress]) -> list[int]:
+    if not addrs:
+        return []
+    return [int(v) if v is not None else -1 for v in searcher.fast_field_values("id", addrs)]
+
+
+def _new_generation(root: Path) -> str:
+    name = f"gen-{time.time_ns()}-{os.getpid()}"
+    (root / name).mkdir(parents=True)
+    return name
+
+
+def _write_pointer(root: Path, gen: str) -> None:
+    tmp = root / f"{_POINTER}.tmp-{os.getpid()}"
+    tmp.write_text(gen + "\n", encoding="utf-8")
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, root / _POINTER)
+
+
+def rebuild(docs: Iterable[IndexDoc], path: str | os.PathLike[str], *, max_page: int = 100) -> TantivyIndex:
+    """Build a fresh generation from `docs`, swap it in atomically, drop generations older than the last."""
+    root = Path(path)
+    root.mkdir(parents=True, exist_ok=True)
+    previous = (root / _POINTER).read_text(encoding="utf-8").strip() if (root / _POINTER).exists() else None
+    gen = _new_generation(root)
+    builder = TantivyIndex.__new__(TantivyIndex)
+    builder.root, builder.max_page, builder._writer_threads = root, max_page, 0
+    builder._schema, builder._writer = _schema(), None
+    builder._open(gen)
+    builder.add(docs, replace=False)
+    builder.commit()
+    builder.close_writer()
+    _write_pointer(root, gen)
+    keep = {gen, previous}
+    for child in root.iterdir():
+        if child.is_dir() and child.name.startswith("gen-") and child.name not in keep:
+            shutil.rmtree(child, ignore_errors=True)
+    return TantivyIndex(root, max_page=max_page)

@@ -1,0 +1,142 @@
+"""One ingest runner for every source: normalize, reject with reasons, upsert in batches, keep the index in sync.
+
+Idempotent: a posting whose raw payload hash is unchanged is counted `unchanged` and touches nothing but its
+last-seen timestamp. A batch is written in one transaction, so a failure loses nothing already stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from stellenatlas.domain import Posting, RawPosting
+from stellenatlas.normalize.pipeline import Rejected, normalize
+from stellenatlas.refdata import places as refplaces
+from stellenatlas.search.base import SearchIndex, doc_from_posting
+from stellenatlas.store.repo import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    source: str
+    seen: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    expired: int = 0
+    rejected: int = 0
+    unresolved_places: int = 0
+    unclassified: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.seen} gelesen",
+            f"{self.new} neu",
+            f"{self.updated} aktualisiert",
+            f"{self.unchanged} unverändert",
+            f"{self.expired} abgelaufen",
+            f"{self.rejected} abgelehnt",
+        ]
+        text = f"{self.source}: " + ", ".join(parts)
+        text += f" ({self.unclassified} ohne Berufszuordnung, {self.unresolved_places} ohne Ortszuordnung)"
+        if self.reasons:
+            text += "\nAblehnungsgründe: " + "; ".join(f"{r}: {n}" for r, n in self.reasons.most_common(10))
+        return text
+
+
+def index_postings(index: SearchIndex, postings: Iterable[Posting]) -> int:
+    municipalities = refplaces.municipalities()
+    docs = [doc_from_posting(p, municipalities) for p in postings if p.id is not None]
+    if not docs:
+        return 0
+    index.delete(d.id for d in docs)
+    return index.add(docs)
+
+
+def ingest(
+    raws: Iterable[RawPosting],
+    store: Store,
+    index: SearchIndex | None,
+    *,
+    source: str,
+    full_sync: bool = False,
+    batch_size: int = 2000,
+    now: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Ingest `raws` from one source. With `full_sync` the run saw everything the source has, so active postings
+    of that source that were not seen are marked expired (never deleted)."""
+    now = now or datetime.now(UTC)
+    report = IngestReport(source=source)
+    seen_ids: set[str] = set()
+    batch: list[Posting] = []
+    started = datetime.now(UTC)
+
+    def flush() -> None:
+        if not batch:
+            return
+        result = store.upsert_postings(batch, now=now)
+        report.new += result.new
+        report.updated += result.updated
+        report.unchanged += result.unchanged
+        if index is not None and result.changed_ids:
+            # re-read: the store's state (moderation status, merged employer) is what the index must show
+            index_postings(index, store.get_postings(result.changed_ids))
+        if progress:
+            progress(len(batch))
+        batch.clear()
+
+    for raw in raws:
+        report.seen += 1
+        try:
+            normalized = normalize(raw)
+        except Rejected as exc:
+            report.rejected += 1
+            report.reasons[str(exc)] += 1
+            store.record_rejection(
+                source=source,
+                source_id=raw.source_id,
+                reason=str(exc),
+                payload=f"{raw.title[:200]} | {raw.location[:100]}",
+            )
+            continue
+        posting = normalized.posting
+        seen_ids.add(posting.source_id)
+        if not posting.kldb:
+            report.unclassified += 1
+        if normalized.place_status == "unresolved":
+            report.unresolved_places += 1
+        batch.append(posting)
+        if len(batch) >= batch_size:
+            flush()
+    flush()
+
+    expired_ids: list[int] = []
+    if full_sync:
+        expired_ids += store.expire_missing(source, seen_ids, now)
+    # a posting past its application deadline is no longer open, whichever source it came from
+    expired_ids += store.expire_past_valid_through(now.date(), now)
+    report.expired = len(expired_ids)
+    if index is not None and expired_ids:
+        index.delete(expired_ids)
+    if index is not None:
+        index.commit()
+    store.record_run(
+        source=source,
+        started_at=started,
+        finished_at=datetime.now(UTC),
+        new=report.new,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        expired=report.expired,
+        rejected=report.rejected,
+        notes={"reasons": dict(report.reasons)},
+    )
+    log.info(report.summary())
+    return report

@@ -1,0 +1,181 @@
+"""The web site and its JSON twins: the same route serves HTML and, with a `.json` suffix, JSON."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from stellenatlas.services import Services, open_services
+from stellenatlas.settings import Settings, load_settings
+from stellenatlas.web import render
+from stellenatlas.web.errors import PageError
+from stellenatlas.web.pages import register_page_routes
+from stellenatlas.web.search_views import register_search_routes
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+
+
+@dataclass
+class WebContext:
+    services: Services
+    settings: Settings
+    env: Any
+    _sources: tuple[float, list[dict[str, Any]]] = (0.0, [])
+    _reloaded: float = 0.0
+
+    def sources(self) -> list[dict[str, Any]]:
+        """Per-source posting counts, cached for a minute: they only feed labels like "Beispieldaten"."""
+        stamp, value = self._sources
+        if time.monotonic() - stamp > 60:
+            value = self.services.store.source_counts()
+            self._sources = (time.monotonic(), value)
+        return value
+
+    def sample_data(self) -> bool:
+        return any(s["source"] == "sample" for s in self.sources())
+
+    def fresh_index(self) -> Any:
+        """Web workers pick up postings indexed by the (single) writer process without restart."""
+        index = self.services.index
+        if time.monotonic() - self._reloaded > 2:
+            index.reload()
+            self._reloaded = time.monotonic()
+        return index
+
+    def html(self, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+        ctx.setdefault("sample_data", self.sample_data())
+        ctx.setdefault("form", {})
+        return HTMLResponse(self.env.get_template(template).render(**ctx), status_code=status)
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.endswith(".json")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    services = open_services(settings)
+    app = FastAPI(
+        title="stellenatlas API",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        description="Offene Stellen und Berufsstatistiken für Deutschland. Jede Zahl mit Stichprobe (n), "
+        "Quelle und Stand.",
+    )
+    ctx = WebContext(services=services, settings=settings, env=render.make_env())
+    app.state.ctx = ctx
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    def error_page(
+        request: Request, status: int, message: str, suggestions: list[dict[str, str]]
+    ) -> Response:
+        if wants_json(request):
+            body: dict[str, Any] = {"error": message}
+            if suggestions:
+                body["suggestions"] = suggestions
+            return JSONResponse(body, status_code=status)
+        if status == 404:
+            return ctx.html("not_found.html", status=404, message=message, suggestions=suggestions)
+        return ctx.html("error.html", status=status, heading="Anfrage nicht möglich", message=message)
+
+    @app.exception_handler(PageError)
+    async def page_error(request: Request, exc: PageError) -> Response:
+        return error_page(request, exc.status, exc.message, exc.suggestions)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = "Diese Seite gibt es nicht." if exc.status_code == 404 else str(exc.detail)
+        return error_page(request, exc.status_code, message, [])
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = [f"{'.'.join(str(x) for x in e['loc'][1:])}: {e['msg']}" for e in exc.errors()]
+        message = "Ungültige Anfrage – " + "; ".join(problems)
+        if wants_json(request):
+            return JSONResponse({"error": message}, status_code=400)
+        return ctx.html("error.html", status=400, heading="Ungültige Anfrage", message=message)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        message = "Ein interner Fehler ist aufgetreten. Bitte versuchen Sie es später erneut."
+        if wants_json(request):
+            return JSONResponse({"error": message}, status_code=500)
+        return ctx.html("error.html", status=500, heading="Fehler", message=message)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(request: Request) -> Response:
+        from stellenatlas.insights.pages import page_list
+
+        pages = page_list(services.store)
+        return ctx.html(
+            "home.html",
+            total=services.store.count_postings(),
+            as_of=datetime.now(UTC).date(),
+            top_pages=[
+                {"url": p["url"], "label": f"{p['title']} in {p['city']}", "count": p["count"]}
+                for p in pages[:30]
+            ],
+        )
+
+    @app.get("/datenquellen", response_class=HTMLResponse, include_in_schema=False)
+    def data_sources(request: Request) -> Response:
+        from stellenatlas.refdata import occupations as refocc
+        from stellenatlas.refdata import places as refplaces
+
+        return ctx.html(
+            "sources.html", sources=ctx.sources(), attributions=[*refplaces.SOURCES, *refocc.SOURCES]
+        )
+
+    @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs(request: Request) -> Response:
+        return ctx.html(
+            "api.html",
+            routes=sorted(
+                (str(getattr(r, "path", "")), getattr(r, "summary", "") or "")
+                for r in app.routes
+                if getattr(r, "include_in_schema", False)
+            ),
+        )
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, Any]:
+        return {"ok": True, "postings": services.store.count_postings()}
+
+    @app.get("/robots.txt", response_class=PlainTextResponse, include_in_schema=False)
+    def robots() -> str:
+        return f"User-agent: *\nDisallow: /suche\nAllow: /\nSitemap: {settings.base_url}/sitemap.xml\n"
+
+    @app.get("/sitemap.xml", include_in_schema=False)
+    def sitemap() -> Response:
+        from xml.sax.saxutils import escape
+
+        from stellenatlas.insights.pages import page_list
+
+        urls = [f"{settings.base_url}/"] + [
+            f"{settings.base_url}{p['url']}" for p in page_list(services.store)
+        ]
+        body = "".join(f"<url><loc>{escape(u)}</loc></url>" for u in urls[:50_000])
+        xml = (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</urlset>'
+        )
+        return Response(xml, media_type="application/xml")
+
+    register_search_routes(app, ctx)
+    register_page_routes(app, ctx)
+
+    return app

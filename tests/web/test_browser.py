@@ -1,0 +1,106 @@
+"""Real browser (Debian chromium, headless) against a real server on loopback."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from stellenatlas.settings import Settings
+from stellenatlas.web.app import create_app
+
+pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(sample_settings: Settings) -> Iterator[str]:
+    port = _free_port()
+    config = uvicorn.Config(create_app(sample_settings), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield b
+        b.close()
+
+
+def test_gelsenkirchen_page_in_real_browser(server: str, browser: object, tmp_path: Path) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    response = page.goto(f"{server}/beruf/it-projektkoordinator/gelsenkirchen")
+    assert response is not None and response.status == 200
+    assert (
+        page.locator("h1").inner_text() == "IT-Projektkoordinator Jobs und Stellenangebote in Gelsenkirchen"
+    )
+    for section in ("#kennzahlen", "#stellen", "#trend", "#gehalt", "#arbeitgeber", "#anforderungen"):
+        assert page.locator(section).is_visible(), section
+    jobs = page.locator("#stellen ul.jobs li a")
+    assert jobs.count() > 0
+    assert "oordinat" in jobs.first.inner_text()
+    active = int(page.locator('[data-fact="active"]').inner_text().replace(".", ""))
+    assert active >= jobs.count()
+    assert page.locator("#trend svg.chart rect").count() == 24
+    assert "Beispieldaten" in page.locator("header.site").inner_text()
+    # the page's first listed job opens its detail page
+    jobs.first.click()
+    page.wait_for_load_state()
+    assert "/jobs/" in page.url
+    assert page.locator("h1").inner_text()
+    assert not errors
+    page.close()
+
+
+def test_search_form_works_without_javascript(server: str, browser: object) -> None:
+    context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(server + "/")
+    page.fill("input[name=q]", "Pflegefachkraft")
+    page.fill("input[name=ort]", "Essen")
+    page.click("form.search button")
+    page.wait_for_load_state()
+    assert "/suche?" in page.url
+    assert "Treffer" in page.locator("main").inner_text()
+    context.close()

@@ -1,0 +1,168 @@
+"""Every route over HTTP, HTML and JSON twins tested separately, on a real store with generated postings."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from fastapi.testclient import TestClient
+
+GE_PAGE = "/beruf/it-projektkoordinator/gelsenkirchen"
+
+
+def jsonld_blocks(html: str) -> list[dict]:
+    return [
+        json.loads(m) for m in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    ]
+
+
+def test_home_has_search_form_and_sample_label(client: TestClient) -> None:
+    r = client.get("/")
+    assert r.status_code == 200
+    assert '<form class="search" action="/suche"' in r.text
+    assert "Beispieldaten" in r.text
+    assert "/beruf/" in r.text  # links to occupation x city pages with data
+
+
+def test_search_html_finds_it_project_coordinators_near_gelsenkirchen(client: TestClient) -> None:
+    r = client.get("/suche", params={"q": "IT Projektkoordinator", "ort": "Gelsenkirchen", "umkreis": 10})
+    assert r.status_code == 200
+    assert "Treffer" in r.text
+    assert re.search(r"Projektkoordinator|Koordinator", r.text)
+
+
+def test_search_json_twin(client: TestClient) -> None:
+    r = client.get(
+        "/suche.json", params={"q": "IT-Projektkoordinator", "ort": "45879 Gelsenkirchen", "umkreis": 25}
+    )
+    assert r.status_code == 200
+    data = r.json()
+    assert data["place"]["ags"] == "05513000"
+    assert data["total"] > 0
+    assert all(job["distance_km"] is not None and job["distance_km"] <= 25 for job in data["jobs"])
+    assert any("oordinat" in job["title"] for job in data["jobs"])
+    assert "working_time" in data["facets"]
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"page": "abc"}, 400),
+        ({"umkreis": "10000"}, 400),
+        ({"arbeitszeit": "immer"}, 400),
+        ({"beruf": "43x"}, 400),
+        ({"q": "x" * 10_000}, 200),
+        ({"q": "!!! ??? ..."}, 200),
+        ({"q": ""}, 200),
+        ({"page": "1000000"}, 200),
+    ],
+)
+def test_search_bad_input_gets_clear_answer(client: TestClient, params: dict, status: int) -> None:
+    r = client.get("/suche.json", params=params)
+    assert r.status_code == status
+    if status == 400:
+        assert "Ungültige Anfrage" in r.json()["error"]
+    html = client.get("/suche", params=params)
+    assert html.status_code == status
+    assert "Traceback" not in html.text
+
+
+def test_search_unknown_city_says_so(client: TestClient) -> None:
+    r = client.get("/suche.json", params={"q": "Pflege", "ort": "Atlantis an der Tiefsee"})
+    assert r.status_code == 200
+    assert "nicht gefunden" in r.json()["message"]
+
+
+def _some_job_id(client: TestClient) -> int:
+    jobs = client.get("/suche.json", params={"q": "Projektkoordinator"}).json()["jobs"]
+    assert jobs
+    return int(jobs[0]["id"])
+
+
+def test_job_detail_html_has_valid_jobposting_jsonld(client: TestClient) -> None:
+    job_id = _some_job_id(client)
+    r = client.get(f"/jobs/{job_id}")
+    assert r.status_code == 200
+    blocks = jsonld_blocks(r.text)
+    assert blocks and blocks[0]["@type"] == "JobPosting"
+    assert blocks[0]["hiringOrganization"]["name"]
+    assert "Beispieldaten" in r.text
+
+
+def test_job_detail_json(client: TestClient) -> None:
+    job_id = _some_job_id(client)
+    data = client.get(f"/jobs/{job_id}.json").json()
+    assert data["id"] == job_id
+    assert data["source"] == "sample"
+    assert data["title"] and data["employer"]["name"]
+
+
+@pytest.mark.parametrize("path", ["/jobs/999999999", "/jobs/abc", "/jobs/-1"])
+def test_unknown_job_is_404(client: TestClient, path: str) -> None:
+    r = client.get(path)
+    assert r.status_code == 404
+    assert "Stellenanzeige" in r.text
+    j = client.get(path + ".json")
+    assert j.status_code == 404
+    assert "error" in j.json()
+
+
+def test_occupation_city_page_lists_postings(client: TestClient) -> None:
+    r = client.get(GE_PAGE)
+    assert r.status_code == 200
+    assert "IT-Projektkoordinator Jobs und Stellenangebote in Gelsenkirchen" in r.text
+    assert re.search(r'<ul class="jobs">\s*<li><a href="/jobs/\d+">[^<]*oordinat', r.text)
+    assert 'rel="canonical"' in r.text
+
+
+def test_occupation_city_json_twin(client: TestClient) -> None:
+    data = client.get(GE_PAGE + ".json").json()
+    assert data["occupation"]["kldb"] == "43323"
+    assert data["place"]["ags"] == "05513000"
+    assert data["postings"]["active"] > 0
+    salary = data["salary"]
+    assert salary["min_sample"] >= 1
+    if salary["level"] is not None:
+        assert salary["n"] >= salary["min_sample"]
+        assert salary["q25"] <= salary["median"] <= salary["q75"]
+
+
+@pytest.mark.parametrize(
+    ("path", "expect"),
+    [
+        ("/beruf/it-projektkoordinatr/gelsenkirchen", "Beruf"),
+        ("/beruf/it-projektkoordinator/atlantis", "Ort"),
+        ("/beruf/qqqqqq/zzzzzz", "nicht gefunden"),
+    ],
+)
+def test_occupation_city_unknown_gives_404_with_message(client: TestClient, path: str, expect: str) -> None:
+    r = client.get(path)
+    assert r.status_code == 404
+    assert expect in r.text
+    j = client.get(path + ".json")
+    assert j.status_code == 404
+    assert expect in j.json()["error"]
+
+
+def test_unknown_route_is_german_404(client: TestClient) -> None:
+    r = client.get("/gibt-es-nicht")
+    assert r.status_code == 404
+    assert "Seite nicht gefunden" in r.text
+
+
+def test_sitemap_robots_openapi_static_sources(client: TestClient) -> None:
+    sitemap = client.get("/sitemap.xml")
+    assert sitemap.status_code == 200
+    locs = [
+        e.text for e in ET.fromstring(sitemap.text).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    ]
+    assert any(loc and loc.endswith(GE_PAGE) for loc in locs)
+    assert "Sitemap:" in client.get("/robots.txt").text
+    spec = client.get("/openapi.json").json()
+    assert "/suche.json" in spec["paths"] and "/jobs/{job_id}.json" in spec["paths"]
+    assert client.get("/static/style.css").status_code == 200
+    sources = client.get("/datenquellen")
+    assert sources.status_code == 200 and "Destatis" in sources.text
+    assert client.get("/api").status_code == 200
