@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime, time
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -112,24 +113,34 @@ def ingest() -> None:
 @click.option(
     "--seed", default=42, show_default=True, type=int, help="Random seed (same seed, same postings)."
 )
+@click.option(
+    "--date",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Date the postings as if today were this day (default: today). Same date, same postings.",
+)
 @friendly
-def ingest_sample(count: int, seed: int) -> None:
-    """Generate and ingest the sample postings ("Beispieldaten").
+def ingest_sample(count: int, seed: int, as_of: datetime | None) -> None:
+    """Generate and ingest the sample postings ("Beispieldaten"), dated relative to today.
 
     Example: stellenatlas ingest sample --count 20000
     """
     from stellenatlas.sources import sample
     from stellenatlas.sources.ingest import ingest as run_ingest
 
+    day = as_of.date() if as_of else datetime.now(UTC).date()
+    now = datetime.combine(day, time(8, 0), tzinfo=UTC)
     svc = _services()
     with click.progressbar(length=count, label="Beispieldaten", file=sys.stderr) as bar:
         report = run_ingest(
-            sample.generate(count, seed),
+            sample.generate(count, seed, now=now),
             svc.store,
             svc.index,
             source="sample",
             full_sync=True,
             progress=bar.update,
+            now=now,
         )
     click.echo(report.summary())
 
@@ -152,7 +163,7 @@ def index_rebuild() -> None:
 
     svc = _services()
     municipalities = refplaces.municipalities()
-    docs = (doc_from_posting(p, municipalities) for p in svc.store.iter_postings())
+    docs = (doc_from_posting(p, municipalities) for p in svc.store.iter_postings(status="aktiv"))
     fresh = rebuild(docs, svc.settings.index_dir)
     click.echo(f"Suchindex neu aufgebaut: {fresh.count()} Stellen ({svc.settings.index_dir}).")
 

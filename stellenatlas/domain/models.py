@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -176,7 +176,9 @@ class RawPosting:
 
     def payload_hash(self) -> str:
         """Stable hash of the payload: re-ingesting an unchanged posting changes nothing."""
-        data = asdict(self)
+        # The fields as they are (no asdict: its deep copy of every value was most of the cost); json with
+        # sorted keys and str() for dates keeps the digest identical across runs and processes.
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 

@@ -197,12 +197,17 @@ def trend_facts(store: Store, kldb: str, place: Place, today: date) -> dict[str,
     }
 
 
-def nearby_facts(store: Store, kldb: str, place: Place, limit: int = 8) -> list[dict[str, Any]]:
+def nearby_facts(
+    store: Store, kldb: str, place: Place, since: datetime, limit: int = 8
+) -> list[dict[str, Any]]:
+    """The same occupation in towns within 40 km: postings since `since` (published) and open now."""
     out = []
     for other, km in refplaces.nearby(place, 40.0, min_population=20_000):
         if other.ags == place.ags:
             continue
-        n = store.count_postings(kldb_prefix=kldb, ags=(other.ags,))
+        n = store.count_postings(
+            kldb_prefix=kldb, ags=(other.ags,), status=PUBLISHED, since=since, include_duplicates=False
+        )
         if n:
             out.append(
                 {
@@ -211,6 +216,7 @@ def nearby_facts(store: Store, kldb: str, place: Place, limit: int = 8) -> list[
                     "ags": other.ags,
                     "distance_km": round(km, 1),
                     "count": n,
+                    "active": store.count_postings(kldb_prefix=kldb, ags=(other.ags,)),
                 }
             )
         if len(out) >= limit:
@@ -274,5 +280,5 @@ def occupation_city_facts(
             for s, n in sector_rows
         ],
         "requirements": attrs,
-        "nearby": nearby_facts(store, kldb, place),
+        "nearby": nearby_facts(store, kldb, place, since),
     }

@@ -100,7 +100,8 @@ def find_page(occupation_text: str, city_text: str) -> PageRef:
     place = resolve_city(city_text)
     if occ is None:
         suggestions = [
-            {"label": display_title(t), "url": ""} for t in _occupation_suggestions(occupation_text)
+            {"label": title, "url": page_url(slug, place) if place else ""}
+            for title, slug in _occupation_suggestions(occupation_text)
         ]
         raise PageNotFound(f"Beruf „{occupation_text[:80]}“ nicht gefunden.", suggestions)
     title, occupation, slug = occ
@@ -112,13 +113,20 @@ def find_page(occupation_text: str, city_text: str) -> PageRef:
     return PageRef(occupation=occupation, title=title, occupation_slug=slug, place=place)
 
 
-def _occupation_suggestions(text: str) -> list[str]:
-    words = [w for w in slugify(strip_gender_forms(text)).split("-") if len(w) >= 3]
+def _occupation_suggestions(text: str, limit: int = 5) -> list[tuple[str, str]]:
+    """(display title, slug) of occupations close to a title that matched none: typo-near slugs first, then
+    titles starting like its words."""
+    text = strip_gender_forms(text[:200])
+    found: dict[str, str] = {}
+    for title, _kldb, slug in refocc.similar_titles(text, limit):
+        found.setdefault(slug, display_title(title))
+    words = [w for w in slugify(text).split("-") if len(w) >= 3]
     for prefix in [text.strip()[:6], *(w[:5] for w in words)]:
-        found = refocc.suggest(prefix, limit=5) if prefix else []
-        if found:
-            return [title for title, _kldb in found]
-    return []
+        if len(found) >= limit or not prefix:
+            break
+        for title, _kldb in refocc.suggest(prefix, limit=limit):
+            found.setdefault(refocc.slug_for(title), display_title(title))
+    return [(title, slug) for slug, title in list(found.items())[:limit]]
 
 
 def refresh_page_list(store: Store, *, min_postings: int, today: date | None = None) -> int:
@@ -218,5 +226,8 @@ def render_text(facts: dict[str, Any]) -> str:
         lines += [f"  {e['name']}: {e['count']}" for e in facts["employers"][:5]]
     if facts["nearby"]:
         lines += ["", "In der Nähe:"]
-        lines += [f"  {n['name']} ({n['distance_km']} km): {n['count']} Stellen" for n in facts["nearby"]]
+        lines += [
+            f"  {n['name']} ({n['distance_km']} km): {n['count']} Anzeigen in 12 Monaten, {n['active']} offen"
+            for n in facts["nearby"]
+        ]
     return "\n".join(lines)

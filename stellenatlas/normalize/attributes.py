@@ -6,19 +6,18 @@ without nested quantifiers, so huge or hostile input stays linear and fast.
 
 from __future__ import annotations
 
-import importlib
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from stellenatlas.domain.models import Contract, Experience, Remote, WorkingTime
+from stellenatlas.normalize.prefix_search import PrefixSearch, pattern_prefixes
 
 MAX_CHARS = 30_000  # the attributes are stated in the first screens of a posting
 
 # Patterns are written in lower case and run on lower-cased text: Python's IGNORECASE matching is several
-# times slower than a plain match, and these run on every posting.
+# times slower than a plain match, and these run on every posting. The ones wrapped in PrefixSearch start with
+# many branches, `\b` or digit classes, which defeat re's fast scan; the wrapper gives the same Match faster.
 _I = 0
 
 
@@ -30,13 +29,15 @@ def _cap(text: str | None) -> str:
 
 # --- working time -------------------------------------------------------------------------------------------
 
-_MINIJOB = re.compile(
-    r"minijob|mini-job|geringfügig|geringfuegig|\b(?:450|520|538|556|603)[\s-]?(?:€|euro|eur)[\s-]?(?:job|basis)"
-    r"|auf\s+(?:450|520|538|556|603)[\s-]?(?:€|euro|eur)|aushilfe\s+auf\s+minijob",
-    _I,
+_MINIJOB = PrefixSearch(
+    re.compile(
+        r"minijob|mini-job|geringfügig|geringfuegig|\b(?:450|520|538|556|603)[\s-]?(?:€|euro|eur)[\s-]?(?:job|basis)"
+        r"|auf\s+(?:450|520|538|556|603)[\s-]?(?:€|euro|eur)|aushilfe\s+auf\s+minijob",
+        _I,
+    )
 )
-_FULL = re.compile(r"vollzeit|full[\s-]?time|\bvz\b|40\s?(?:std|stunden|h)\b", _I)
-_PART = re.compile(r"teilzeit|part[\s-]?time|\btz\b|halbtags|stundenreduziert", _I)
+_FULL = PrefixSearch(re.compile(r"vollzeit|full[\s-]?time|\bvz\b|40\s?(?:std|stunden|h)\b", _I))
+_PART = PrefixSearch(re.compile(r"teilzeit|part[\s-]?time|\btz\b|halbtags|stundenreduziert", _I))
 _FULL_OR_PART = re.compile(
     r"(?:vollzeit|voll-)\s*(?:oder|/|bzw\.?|und|&|\|)\s*(?:in\s+)?teilzeit|teilzeit\s*(?:oder|/|bzw\.?|und|&)\s*vollzeit"
     r"|teilzeitfähig|auch\s+in\s+teilzeit|teilzeit\s+(?:ist\s+)?möglich",
@@ -71,23 +72,29 @@ def working_time(text: str) -> WorkingTime:
 
 # --- remote -------------------------------------------------------------------------------------------------
 
-_FULL_REMOTE = re.compile(
-    r"100\s?%\s?(?:remote|homeoffice|home-office|home\s+office|mobil)|full[\s-]?remote|fully\s+remote|"
-    r"vollständig\s+(?:remote|im\s+home-?\s?office|mobil)|komplett\s+(?:remote|im\s+home-?\s?office|mobil)|"
-    r"ausschließlich\s+(?:remote|im\s+home-?\s?office)|remote[\s-]first|remote[\s-]only|"
-    r"deutschlandweit\s+remote|\(remote\)|\bremote\s*\(?\s*deutschland|"
-    r"arbeitsort:?\s*remote|standort:?\s*remote|\bremote-?job\b|von\s+überall",
-    _I,
+_FULL_REMOTE = PrefixSearch(
+    re.compile(
+        r"100\s?%\s?(?:remote|homeoffice|home-office|home\s+office|mobil)|full[\s-]?remote|fully\s+remote|"
+        r"vollständig\s+(?:remote|im\s+home-?\s?office|mobil)|komplett\s+(?:remote|im\s+home-?\s?office|mobil)|"
+        r"ausschließlich\s+(?:remote|im\s+home-?\s?office)|remote[\s-]first|remote[\s-]only|"
+        r"deutschlandweit\s+remote|\(remote\)|\bremote\s*\(?\s*deutschland|"
+        r"arbeitsort:?\s*remote|standort:?\s*remote|\bremote-?job\b|von\s+überall",
+        _I,
+    )
 )
-_HYBRID = re.compile(
-    r"hybrid|home-?\s?office|home\s+office|mobiles?\s+arbeiten|mobile\s+arbeit|remote|teilweise\s+mobil|"
-    r"\d\s?(?:-\s?\d\s?)?tage?\s+(?:pro\s+woche\s+)?(?:im\s+)?(?:home|mobil|remote)|telearbeit|von\s+zu\s*hause",
-    _I,
+_HYBRID = PrefixSearch(
+    re.compile(
+        r"hybrid|home-?\s?office|home\s+office|mobiles?\s+arbeiten|mobile\s+arbeit|remote|teilweise\s+mobil|"
+        r"\d\s?(?:-\s?\d\s?)?tage?\s+(?:pro\s+woche\s+)?(?:im\s+)?(?:home|mobil|remote)|telearbeit|von\s+zu\s*hause",
+        _I,
+    )
 )
-_NO_REMOTE = re.compile(
-    r"kein(?:e|)\s+(?:home-?\s?office|remote|mobiles\s+arbeiten)|(?:home-?\s?office|remote)\s+(?:ist\s+)?(?:leider\s+)?nicht\s+möglich"
-    r"|ausschließlich\s+vor\s+ort|100\s?%\s?vor\s+ort|präsenzpflicht",
-    _I,
+_NO_REMOTE = PrefixSearch(
+    re.compile(
+        r"kein(?:e|)\s+(?:home-?\s?office|remote|mobiles\s+arbeiten)|(?:home-?\s?office|remote)\s+(?:ist\s+)?(?:leider\s+)?nicht\s+möglich"
+        r"|ausschließlich\s+vor\s+ort|100\s?%\s?vor\s+ort|präsenzpflicht",
+        _I,
+    )
 )
 _ONSITE = re.compile(r"vor\s+ort|im\s+büro|on[\s-]?site|präsenz|in\s+unserem\s+(?:büro|werk|lager)", _I)
 
@@ -112,10 +119,12 @@ def remote(text: str) -> Remote:
 _PERMANENT = re.compile(
     r"unbefristet|unbefristete[nrsm]?|festanstellung|feste\s+anstellung|permanent\s+position", _I
 )
-_FIXED = re.compile(
-    r"(?<!un)befristet|befristung|zeitvertrag|elternzeitvertretung|mutterschutzvertretung|"
-    r"krankheitsvertretung|projektstelle|für\s+\d{1,2}\s+(?:monate|jahre)\b|fixed[\s-]term",
-    _I,
+_FIXED = PrefixSearch(
+    re.compile(
+        r"(?<!un)befristet|befristung|zeitvertrag|elternzeitvertretung|mutterschutzvertretung|"
+        r"krankheitsvertretung|projektstelle|für\s+\d{1,2}\s+(?:monate|jahre)\b|fixed[\s-]term",
+        _I,
+    )
 )
 _NO_FIXED = re.compile(r"ohne\s+befristung|nicht\s+befristet|sachgrundlose\s+befristung\s+entfällt", _I)
 _FIXED_THEN_PERM = re.compile(r"(?:zunächst|vorerst|vorläufig)\s+(?:auf\s+\S+\s+\S+\s+)?befristet", _I)
@@ -153,18 +162,22 @@ _TITLE_ENTRY = re.compile(
     r"\bjunior\b|\bjr\.|einsteiger|berufseinst|trainee|absolvent|graduate|\bentry\b|werkstudent|praktik|azubi|ausbildung",
     _I,
 )
-_SENIOR = re.compile(
-    r"(?:mindestens|mind\.|mehr\s+als|über|>)\s*(?:[7-9]|1\d|zehn|acht|sieben)\s*\+?\s*jahr"
-    r"|(?:[7-9]|1\d)\s*\+\s*jahr|langjährige\s+(?:berufs)?erfahrung|langjährige\s+führungs|führungserfahrung"
-    r"|fundierte\s+führungs|personalverantwortung\s+für|umfangreiche\s+berufserfahrung",
-    _I,
+_SENIOR = PrefixSearch(
+    re.compile(
+        r"(?:mindestens|mind\.|mehr\s+als|über|>)\s*(?:[7-9]|1\d|zehn|acht|sieben)\s*\+?\s*jahr"
+        r"|(?:[7-9]|1\d)\s*\+\s*jahr|langjährige\s+(?:berufs)?erfahrung|langjährige\s+führungs|führungserfahrung"
+        r"|fundierte\s+führungs|personalverantwortung\s+für|umfangreiche\s+berufserfahrung",
+        _I,
+    )
 )
-_PROFESSIONAL = re.compile(
-    r"mehrjährige\s+(?:berufs)?erfahrung|mehrjährige\s+\w+\s*erfahrung|(?:mindestens|mind\.|min\.)\s*(?:[2-6]|zwei|drei|vier|fünf)\s*jahr"
-    r"|\b[2-6]\s*(?:-|–|bis)\s*[3-7]\s*jahr|\b[2-6]\s*\+?\s*jahre?n?\s+(?:berufs|praxis|relevante|einschlägige|erfahrung)"
-    r"|berufserfahrung\s+von\s+(?:mindestens\s+)?[2-6]|abgeschlossene\s+ausbildung\s+und\s+berufserfahrung"
-    r"|einschlägige\s+berufserfahrung|fundierte\s+berufserfahrung|solide\s+berufserfahrung",
-    _I,
+_PROFESSIONAL = PrefixSearch(
+    re.compile(
+        r"mehrjährige\s+(?:berufs)?erfahrung|mehrjährige\s+\w+\s*erfahrung|(?:mindestens|mind\.|min\.)\s*(?:[2-6]|zwei|drei|vier|fünf)\s*jahr"
+        r"|\b[2-6]\s*(?:-|–|bis)\s*[3-7]\s*jahr|\b[2-6]\s*\+?\s*jahre?n?\s+(?:berufs|praxis|relevante|einschlägige|erfahrung)"
+        r"|berufserfahrung\s+von\s+(?:mindestens\s+)?[2-6]|abgeschlossene\s+ausbildung\s+und\s+berufserfahrung"
+        r"|einschlägige\s+berufserfahrung|fundierte\s+berufserfahrung|solide\s+berufserfahrung",
+        _I,
+    )
 )
 _ENTRY = re.compile(
     r"berufseinst|berufsanfänger|einsteiger|erste\s+berufserfahrung|erste\s+erfahrungen|ohne\s+berufserfahrung|"
@@ -548,48 +561,18 @@ SKILLS: dict[str, tuple[str, ...]] = {
 }
 
 
-_LITERAL = re.compile(r"[a-z0-9äöüß]{2,}")
-_WORD = re.compile(r"[a-z0-9äöüß]+")
-
-
-def _literal(alt: str) -> str | None:
-    """Leading plain-text run of a regex alternative, or None when it starts with regex syntax."""
-    m = _LITERAL.match(alt.lower())
-    if m is None:
-        return None
-    lit = m.group(0)
-    nxt = alt[m.end() : m.end() + 1]
-    if nxt in ("?", "*", "{"):  # the last char is optional: drop it from the required literal
-        lit = lit[:-1]
-    return lit if len(lit) >= 2 else None
-
-
 @cache
-def _skill_patterns() -> tuple[tuple[str, tuple[str, ...] | None, re.Pattern[str], bool], ...]:
-    """(name, required literals or None, compiled pattern, case_sensitive) per skill.
-
-    The literal pre-check (`"python" in text`) skips the regex for the ~95 % of skills a posting does not
-    mention, which is what makes 220 patterns affordable per posting.
-    """
+def _skill_patterns() -> tuple[tuple[str, re.Pattern[str], bool], ...]:
+    """(name, compiled pattern, case_sensitive) per skill; a name can have one of each kind."""
     out = []
     for name, alts in SKILLS.items():
         # Case-sensitive short acronyms ("SAFe", "SAS") are listed literally and matched on the original text.
         cs = tuple(x for x in alts if x.isalpha() and any(c.isupper() for c in x))
         ci = tuple(x for x in alts if x not in cs)
         if ci:
-            lits = tuple(_literal(x) for x in ci)
-            req = None if any(x is None for x in lits) else tuple(x for x in lits if x)
-            body = "|".join(ci)
-            out.append((name, req, re.compile(rf"(?<![\w-])(?:{body})(?![\w])"), False))
+            out.append((name, re.compile(rf"(?<![\w-])(?:{'|'.join(ci)})(?![\w])"), False))
         if cs:
-            out.append(
-                (
-                    name,
-                    tuple(x.lower() for x in cs),
-                    re.compile(rf"(?<![\w-])(?:{'|'.join(cs)})(?![\w])"),
-                    True,
-                )
-            )
+            out.append((name, re.compile(rf"(?<![\w-])(?:{'|'.join(cs)})(?![\w])"), True))
     return tuple(out)
 
 
@@ -599,43 +582,12 @@ def _skill_patterns() -> tuple[tuple[str, tuple[str, ...] | None, re.Pattern[str
 # `search` costs ~15 ns per character and pattern. Instead each pattern is only *tried* (`match` at a position)
 # where one of its literal prefixes occurs at the start of a word. A match can only start at such a position, so
 # the result is exactly that of `pattern.search(text)`: the prefixes are read off the parsed pattern and are
-# necessary, never guessed. The words of the text are split once; a set of their 1-3 letter starts selects the
-# few prefixes worth looking for.
+# necessary, never guessed. The words of the text are split once and looked up in a cache word -> prefixes it
+# starts with, so only the few prefixes that occur are searched for.
 
-_sre: Any = importlib.import_module("re._parser")  # re's own parser: the prefixes follow its reading exactly
-_MAX_PREFIXES = 24
-_TOKEN = re.compile(r"(?<![\w-])\w+")
+_WORDS = re.compile(r"\w+")  # maximal runs: every word start a skill can match at
 _WORD_CHAR = re.compile(r"\w")
 _LEADING_WORD = re.compile(r"\w*")
-
-
-def _prefixes(items: Any) -> tuple[set[str], bool]:
-    """(prefixes, complete) of a parsed pattern sequence.
-
-    Every match of the sequence starts with one of the prefixes; `complete` means the sequence matches exactly
-    one of them, so what follows may extend them. Zero-width items (look-arounds, \\b) are skipped.
-    """
-    out = {""}
-    for op, av in items:
-        if op in (_sre.ASSERT, _sre.ASSERT_NOT, _sre.AT):
-            continue
-        if op is _sre.LITERAL:
-            out = {s + chr(av) for s in out}
-            continue
-        if op is _sre.SUBPATTERN:
-            sub, complete = _prefixes(av[-1])
-        elif op is _sre.BRANCH:
-            sub, complete = set(), True
-            for branch in av[1]:
-                b_sub, b_complete = _prefixes(branch)
-                sub |= b_sub
-                complete = complete and b_complete
-        else:
-            return out, False
-        out = {s + x for s in out for x in sub}
-        if not complete or len(out) > _MAX_PREFIXES:
-            return out, False
-    return out, True
 
 
 @dataclass(frozen=True, slots=True)
@@ -647,7 +599,8 @@ class _Probe:
 
 @dataclass(frozen=True, slots=True)
 class _SkillIndex:
-    by_start: dict[str, tuple[_Probe, ...]]  # first 1-3 chars of _Probe.word -> probes (lower-cased text)
+    probes: tuple[_Probe, ...]  # prefixes starting with a word character (lower-cased text)
+    by_start: dict[str, tuple[int, ...]]  # first 1-3 chars of _Probe.word -> probe numbers
     non_word: tuple[tuple[int, str], ...]  # (entry, prefix) for prefixes starting with punctuation (".net")
     always: tuple[int, ...]  # entries without a usable prefix: searched in full
     case_sensitive: tuple[tuple[int, tuple[str, ...]], ...]  # (entry, prefixes) run on the original text
@@ -661,12 +614,13 @@ def _word_start(prefix: str) -> re.Pattern[str]:
 
 @cache
 def _skill_index() -> _SkillIndex:
-    by_start: dict[str, list[_Probe]] = {}
+    probes: list[_Probe] = []
+    by_start: dict[str, list[int]] = {}
     non_word: list[tuple[int, str]] = []
     always: list[int] = []
     case_sensitive: list[tuple[int, tuple[str, ...]]] = []
-    for j, (_name, _req, pat, cs) in enumerate(_skill_patterns()):
-        prefixes, _ = _prefixes(_sre.parse(pat.pattern))
+    for j, (_name, pat, cs) in enumerate(_skill_patterns()):
+        prefixes = pattern_prefixes(pat)
         if "" in prefixes:
             always.append(j)
         elif cs:
@@ -677,14 +631,42 @@ def _skill_index() -> _SkillIndex:
                     non_word.append((j, prefix))
                     continue
                 word = _LEADING_WORD.match(prefix).group(0)  # type: ignore[union-attr]
-                by_start.setdefault(word[:3], []).append(_Probe(j, word, _word_start(prefix)))
+                by_start.setdefault(word[:3], []).append(len(probes))
+                probes.append(_Probe(j, word, _word_start(prefix)))
     return _SkillIndex(
-        {k: tuple(v) for k, v in by_start.items()}, tuple(non_word), tuple(always), tuple(case_sensitive)
+        tuple(probes),
+        {k: tuple(v) for k, v in by_start.items()},
+        tuple(non_word),
+        tuple(always),
+        tuple(case_sensitive),
     )
 
 
+# word -> probes whose word part it starts with. Words repeat across postings, so after a few hundred postings
+# nearly every word is known; words without probes go to a set that removes them in one C-level difference.
+# Both are plain caches of a pure function of the word (bounded, cleared when full).
+_WORD_PROBES: dict[str, tuple[int, ...]] = {}
+_NO_PROBES: set[str] = set()
+_CACHE_MAX = 200_000
+
+
+def _probes_of(word: str, index: _SkillIndex) -> tuple[int, ...]:
+    out: list[int] = []
+    for k in range(1, min(3, len(word)) + 1):
+        for n in index.by_start.get(word[:k], ()):
+            if word.startswith(index.probes[n].word):
+                out.append(n)
+    return tuple(out)
+
+
 def _matches_at(pat: re.Pattern[str], finder: re.Pattern[str], text: str) -> bool:
-    return any(pat.match(text, m.start()) for m in finder.finditer(text))
+    # search() from one past each hit rather than finditer(): prefixes with spaces could overlap themselves
+    m = finder.search(text)
+    while m is not None:
+        if pat.match(text, m.start()):
+            return True
+        m = finder.search(text, m.start() + 1)
+    return False
 
 
 def skills(text: str) -> tuple[str, ...]:
@@ -695,27 +677,32 @@ def skills(text: str) -> tuple[str, ...]:
     t = original.lower()
     patterns = _skill_patterns()
     index = _skill_index()
-    hit: set[int] = set(j for j in index.always if patterns[j][2].search(t))
-    words = set(_TOKEN.findall(t))
-    starts = {w[:3] for w in words} | {w[:2] for w in words} | {w[:1] for w in words}
-    sorted_words: list[str] | None = None
-    for key in starts & index.by_start.keys():
-        for probe in index.by_start[key]:
-            if probe.entry in hit:
+    hit: set[int] = {j for j in index.always if patterns[j][1].search(t)}
+    if len(_NO_PROBES) + len(_WORD_PROBES) > _CACHE_MAX:
+        _NO_PROBES.clear()
+        _WORD_PROBES.clear()
+    tried: set[int] = set()
+    for word in set(_WORDS.findall(t)) - _NO_PROBES:
+        found_probes = _WORD_PROBES.get(word)
+        if found_probes is None:
+            found_probes = _probes_of(word, index)
+            if found_probes:
+                _WORD_PROBES[word] = found_probes
+            else:
+                _NO_PROBES.add(word)
                 continue
-            if len(probe.word) > len(key):
-                if sorted_words is None:
-                    sorted_words = sorted(words)
-                i = bisect_left(sorted_words, probe.word)
-                if i == len(sorted_words) or not sorted_words[i].startswith(probe.word):
-                    continue
-            if _matches_at(patterns[probe.entry][2], probe.at, t):
+        for n in found_probes:
+            probe = index.probes[n]
+            if n in tried or probe.entry in hit:
+                continue
+            tried.add(n)
+            if _matches_at(patterns[probe.entry][1], probe.at, t):
                 hit.add(probe.entry)
     for j, prefix in index.non_word:
-        if j not in hit and prefix in t and patterns[j][2].search(t):
+        if j not in hit and prefix in t and patterns[j][1].search(t):
             hit.add(j)
     for j, prefixes in index.case_sensitive:
-        if any(p in original for p in prefixes) and patterns[j][2].search(original):
+        if any(p in original for p in prefixes) and patterns[j][1].search(original):
             hit.add(j)
     found: list[str] = []
     for j in sorted(hit):

@@ -141,6 +141,14 @@ def _parts(code: str) -> tuple[str, ...]:
     return ("2:" + code[:2], "3:" + code[:3], "4:" + code[:4], "5:" + code, "s:" + code[3:], "l:" + code[4])
 
 
+def _group(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sort order, segment starts and segment keys, for summing rows by key with np.add.reduceat."""
+    order = np.argsort(keys, kind="stable")
+    skeys = keys[order]
+    starts = np.flatnonzero(np.r_[True, skeys[1:] != skeys[:-1]])
+    return order, starts, skeys[starts]
+
+
 def train_linear(
     examples: Sequence[tuple[str, str]],
     all_codes: Sequence[str],
@@ -180,6 +188,7 @@ def train_linear(
     part_id = {p: i for i, p in enumerate(part_names)}
     # code -> its part ids (C x 6); a code vector is the sum of its part vectors.
     pidx = np.array([[part_id[p] for p in _parts(c)] for c in codes], dtype=np.int64)
+    groups = [_group(pidx[:, k]) for k in range(pidx.shape[1])]
     emb = (rng.standard_normal((len(names), dim)) * 0.1).astype(np.float32)
     parts_u = np.zeros((len(part_names), dim), dtype=np.float32)
     bias = np.zeros(len(codes), dtype=np.float32)
@@ -207,14 +216,16 @@ def train_linear(
             p /= len(sel)
             d_code = p.T @ h
             d_u = np.zeros_like(parts_u)
-            for k in range(pidx.shape[1]):
-                np.add.at(d_u, pidx[:, k], d_code)
+            for order_k, starts_k, uniq_k in groups:
+                d_u[uniq_k] += np.add.reduceat(d_code[order_k], starts_k, axis=0)
             d_b = p.sum(axis=0)
             d_h = p @ code_vec
             d_rows = d_h[row] * w[:, None]
-            uniq, inv = np.unique(idx, return_inverse=True)
-            d_emb = np.zeros((len(uniq), dim), dtype=np.float32)
-            np.add.at(d_emb, inv, d_rows)
+            srt = np.argsort(idx, kind="stable")
+            sidx = idx[srt]
+            first = np.flatnonzero(np.r_[True, sidx[1:] != sidx[:-1]])
+            uniq = sidx[first]
+            d_emb = np.add.reduceat(d_rows[srt], first, axis=0)
             g_u += d_u * d_u
             parts_u -= lr * d_u / np.sqrt(g_u)
             g_b += d_b * d_b

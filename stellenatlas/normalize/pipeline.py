@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from stellenatlas.domain import Employer, Posting, PostingStatus, RawPosting, Remote, Sector
 from stellenatlas.normalize import attributes
@@ -31,7 +32,8 @@ def _sector(value: str) -> Sector:
         return Sector.OTHER
 
 
-def normalize(raw: RawPosting) -> Normalized:
+def normalize(raw: RawPosting, today: date | None = None) -> Normalized:
+    """Normalize one raw posting. With `today`, a posting whose deadline has passed comes out expired."""
     title = " ".join(raw.title.split())
     if not title:
         raise Rejected("Titel fehlt")
@@ -76,7 +78,9 @@ def normalize(raw: RawPosting) -> Normalized:
         url=raw.url,
         posted_at=raw.posted_at,
         valid_through=raw.valid_through,
-        status=PostingStatus.ACTIVE,
+        status=PostingStatus.EXPIRED
+        if today is not None and raw.valid_through is not None and raw.valid_through < today
+        else PostingStatus.ACTIVE,
         raw_hash=raw.payload_hash(),
     )
     return Normalized(posting=posting, place_status=match.status)

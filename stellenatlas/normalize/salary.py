@@ -10,11 +10,13 @@ cannot make it slow.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
 from stellenatlas.domain.models import Salary, SalaryPeriod
 from stellenatlas.normalize import tariffs
+from stellenatlas.normalize.prefix_search import PrefixSearch
 
 MAX_CHARS = 20_000  # salary statements sit near the top or in a short field; more text only costs time
 
@@ -81,8 +83,27 @@ _TARIFF = re.compile(
     r"|(?P<tvl>tv[\s-]?l)(?![\w])|(?P<other>tv[\s-]?h|tv[\s-]?v|tv[\s-]?n\w*|avr\w*|tv[\s-]?ärzte|tv-?ä|bat\b|kavo|tvad|tv\s?ad))",
     re.IGNORECASE,
 )
-_MINDESTLOHN = re.compile(r"(?<!pflege)(?<!branchen)(?<!branchen-)mindestlohn", re.IGNORECASE)
+_MINDESTLOHN = PrefixSearch(re.compile(r"(?<!pflege)(?<!branchen)(?<!branchen-)mindestlohn", re.IGNORECASE))
 _ABOVE = re.compile(r"(?:über|oberhalb|mehr\s+als)\s+(?:dem\s+)?(?:gesetzlichen\s+)?$", re.IGNORECASE)
+
+
+# Where a match of _NUM / _GROUP can start. Both patterns open with a look-behind, which makes `re` try them at
+# every character; these finders start with the first character itself (so `re` scans for it at C speed) and
+# check the same look-behind over it. Every match of the pattern starts at such a place, so `_guided` yields
+# exactly the pattern's finditer() (neither pattern can match the empty string).
+_NUM_START = re.compile(r"\d(?<![\w.,]\d)", re.IGNORECASE)
+_GROUP_START = re.compile(r"e(?<![\w-]e)", re.IGNORECASE)
+
+
+def _guided(pattern: re.Pattern[str], starts: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    pos = 0
+    while (s := starts.search(text, pos)) is not None:
+        m = pattern.match(text, s.start())
+        if m is None:
+            pos = s.start() + 1
+            continue
+        yield m
+        pos = m.end()
 
 
 @dataclass(slots=True)
@@ -120,7 +141,7 @@ def _currency_code(token: str) -> str:
 
 def _numbers(text: str) -> list[_Num]:
     out: list[_Num] = []
-    for m in _NUM.finditer(text):
+    for m in _guided(_NUM, _NUM_START, text):
         value = _parse_number(m.group(1))
         if value is None:
             continue
@@ -209,10 +230,17 @@ def _candidate(text: str, a: _Num, b: _Num | None) -> Salary | None:
         elif mult_b == 1.0 and mult_a != 1.0 and b.value < 1000:
             mult_b = mult_a
     currency = a.currency or (b.currency if b else "")
+    has_multiplier = mult_a != 1.0 or mult_b != 1.0
+    if not currency and not has_multiplier:
+        # Most numbers (dates, phone numbers, hours) fail the money test below. Check it first on the widest
+        # windows the clause could give: neither pattern can match in the clause window but not in the wider
+        # one, so a miss here is the same miss, without computing the clause bounds.
+        wide_before = text[max(0, start - 40) : start]
+        if not _SALARY_WORD.search(wide_before) and not _GROSS_AFTER.match(text[end : end + 30]):
+            return None
     lo, hi = _clause_bounds(text, start, end)
     before = text[max(lo, start - 40) : start]
     after = text[end : min(hi, end + 30)]
-    has_multiplier = mult_a != 1.0 or mult_b != 1.0
     keyword = bool(_SALARY_WORD.search(before)) or bool(_GROSS_AFTER.match(after))
     if not currency and not has_multiplier and not keyword:
         return None
@@ -282,7 +310,7 @@ def _group_label(num: str, letter: str | None) -> str:
 
 
 def _from_tariff(text: str) -> Salary | None:
-    for g in _GROUP.finditer(text):
+    for g in _guided(_GROUP, _GROUP_START, text):
         if not 1 <= int(g.group(1)) <= 15:
             continue
         lo = max(0, g.start() - 80)

@@ -305,3 +305,17 @@ SOURCES: tuple[dict[str, str], ...] = (
         "used_for": "Zuordnung KldB 2010 → ISCO-08",
     },
 )
+
+
+def similar_titles(text: str, limit: int = 5) -> list[tuple[str, str, str]]:
+    """Titles whose slug is close to `text`'s (typos, missing letters): [(display title, kldb, slug)].
+
+    For "did you mean" on a 404, so it may take some milliseconds; not for hot paths."""
+    import difflib
+
+    index = _slug_index()
+    slug = slugify(text)
+    if not slug:
+        return []
+    matches = difflib.get_close_matches(slug, list(index), n=limit, cutoff=0.8)
+    return [(index[m][0], index[m][1], m) for m in matches]

@@ -17,11 +17,12 @@ job-title list with the same `fold_word`, so the words it holds are in the form 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import tantivy
 
+from stellenatlas.normalize import text as _text
 from stellenatlas.normalize.text import strip_gender_forms
 
 STEM_ANALYZER = "de_stem"
@@ -35,6 +36,19 @@ _WORD = re.compile(r"[0-9a-zäöüß]+", re.IGNORECASE)
 _AGENT_END = re.compile(r"(?:er|or|ent|ant|eur|ist|og|at|ot|ekt|al|ar|är|it|zt)$")
 _ATOR_FAMILY = re.compile(r"(at)(?:ionen|ion|orinnen|orin|oren|or)$")
 _FRAU = re.compile(r"frau(?:en)?$")
+# Only words with one of these endings can change in `fold_word`; the rest just need lowercasing, which
+# `str.lower()` does for the whole text at C speed (the index build spends most of its Python time here).
+_FOLD_CANDIDATE = re.compile(
+    r"(?<![0-9a-zäöüß])[0-9a-zäöüß]+?(?:in|innen|ion|ionen|or|oren|frau|frauen)(?![0-9a-zäöüß])"
+)
+# Same matches as normalize.text's gender patterns, but each starts with a literal character so the regex
+# engine can skip ahead instead of testing a look-behind at every position of a 1-2 KB description.
+_GENDER_SUFFIX_FAST = re.compile(
+    r"(?:[:*_/](?<=[a-zäöüß][:*_/])|\((?<=[a-zäöüß]\()|\s\((?<=[a-zäöüß]\s\())-?(?:in|innen)\)?(?![a-zäöüß])",
+    re.IGNORECASE,
+)
+_BINNEN_I_FAST = re.compile(r"In(?<=[a-zäöüß]In)(nen)?(?![a-zäöüß])")
+_GENDER_BARE_HINT = re.compile(r"/\s*[mwfd]\s*/\s*[mwfdx](?![\w/])", re.IGNORECASE)
 
 # Tiny parts a compound may be built from; everything else in the dictionary has >= 4 letters so that
 # "Leiter" is never split into nonsense like "lei" + "ter".
@@ -57,6 +71,7 @@ def _known_words() -> frozenset[str]:
     return frozenset(compound_parts())
 
 
+@lru_cache(maxsize=100_000)
 def fold_word(word: str) -> str:
     """Conflate one lowercase word with its masculine singular job-title form (see module docstring)."""
     w = word.lower()
@@ -73,10 +88,26 @@ def fold_word(word: str) -> str:
     return w
 
 
+def _fold_match(m: re.Match[str]) -> str:
+    return fold_word(m.group(0))
+
+
+def strip_gender_forms_fast(text: str) -> str:
+    """`normalize.text.strip_gender_forms` for the tokenizer: same removals, whitespace left as it is."""
+    text = _text._GENDER_BRACKET.sub(" ", text)
+    if _GENDER_BARE_HINT.search(text):  # cheap necessary condition for the slow look-behind pattern
+        text = _text._GENDER_BARE.sub(" ", text)
+    text = _GENDER_SUFFIX_FAST.sub("", text)
+    return _BINNEN_I_FAST.sub("", text)
+
+
 def prepare_text(text: str) -> str:
-    """Gender-neutralise and fold a text before tantivy analyses it. Punctuation is kept (tokenizer's job)."""
-    text = strip_gender_forms(text)
-    return _WORD.sub(lambda m: fold_word(m.group(0)), text)
+    """Gender-neutralise, lowercase and fold a text before tantivy analyses it.
+
+    Punctuation and whitespace are kept as they are (splitting is the tokenizer's job); the tokens tantivy
+    produces are those of `strip_gender_forms` + `fold_word` on every word.
+    """
+    return _FOLD_CANDIDATE.sub(_fold_match, strip_gender_forms_fast(text).lower())
 
 
 def query_words(text: str, max_words: int = 12) -> list[str]:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from stellenatlas.domain import Posting, RawPosting
+from stellenatlas.domain import Posting, PostingStatus, RawPosting
 from stellenatlas.normalize.pipeline import Rejected, normalize
 from stellenatlas.refdata import places as refplaces
 from stellenatlas.search.base import SearchIndex, doc_from_posting
@@ -44,19 +44,24 @@ class IngestReport:
             f"{self.rejected} abgelehnt",
         ]
         text = f"{self.source}: " + ", ".join(parts)
-        text += f" ({self.unclassified} ohne Berufszuordnung, {self.unresolved_places} ohne Ortszuordnung)"
+        if self.new or self.updated:
+            text += (
+                f" (davon neu/aktualisiert: {self.unclassified} ohne Berufszuordnung, "
+                f"{self.unresolved_places} ohne Ortszuordnung)"
+            )
         if self.reasons:
             text += "\nAblehnungsgründe: " + "; ".join(f"{r}: {n}" for r, n in self.reasons.most_common(10))
         return text
 
 
 def index_postings(index: SearchIndex, postings: Iterable[Posting]) -> int:
+    """(Re)index postings: open ones are added, all others only removed (search shows open postings)."""
     municipalities = refplaces.municipalities()
-    docs = [doc_from_posting(p, municipalities) for p in postings if p.id is not None]
-    if not docs:
-        return 0
-    index.delete(d.id for d in docs)
-    return index.add(docs)
+    postings = [p for p in postings if p.id is not None]
+    index.delete(p.id for p in postings if p.id is not None and p.status is not PostingStatus.ACTIVE)
+    return index.add(
+        doc_from_posting(p, municipalities) for p in postings if p.status is PostingStatus.ACTIVE
+    )
 
 
 def ingest(
@@ -75,12 +80,37 @@ def ingest(
     now = now or datetime.now(UTC)
     report = IngestReport(source=source)
     seen_ids: set[str] = set()
-    batch: list[Posting] = []
-    started = datetime.now(UTC)
+    run_id = store.record_run(source=source, started_at=datetime.now(UTC))
 
-    def flush() -> None:
-        if not batch:
-            return
+    def process(chunk: list[RawPosting]) -> None:
+        hashes = {raw.source_id: raw.payload_hash() for raw in chunk}
+        # unchanged payloads need no normalizing: only their last-seen time moves
+        unchanged = store.unchanged_ids(source, hashes, now.date())
+        store.touch(list(unchanged.values()), now)
+        report.unchanged += len(unchanged)
+        batch: list[Posting] = []
+        for raw in chunk:
+            if raw.source_id in unchanged:
+                continue
+            try:
+                normalized = normalize(raw, today=now.date())
+            except Rejected as exc:
+                report.rejected += 1
+                report.reasons[str(exc)] += 1
+                store.record_rejection(
+                    source=source,
+                    source_id=raw.source_id,
+                    reason=str(exc),
+                    payload=f"{raw.title[:200]} | {raw.location[:100]}",
+                    run_id=run_id,
+                )
+                continue
+            posting = normalized.posting
+            if not posting.kldb:
+                report.unclassified += 1
+            if normalized.place_status == "unresolved":
+                report.unresolved_places += 1
+            batch.append(posting)
         result = store.upsert_postings(batch, now=now)
         report.new += result.new
         report.updated += result.updated
@@ -89,33 +119,18 @@ def ingest(
             # re-read: the store's state (moderation status, merged employer) is what the index must show
             index_postings(index, store.get_postings(result.changed_ids))
         if progress:
-            progress(len(batch))
-        batch.clear()
+            progress(len(chunk))
 
+    chunk: list[RawPosting] = []
     for raw in raws:
         report.seen += 1
-        try:
-            normalized = normalize(raw)
-        except Rejected as exc:
-            report.rejected += 1
-            report.reasons[str(exc)] += 1
-            store.record_rejection(
-                source=source,
-                source_id=raw.source_id,
-                reason=str(exc),
-                payload=f"{raw.title[:200]} | {raw.location[:100]}",
-            )
-            continue
-        posting = normalized.posting
-        seen_ids.add(posting.source_id)
-        if not posting.kldb:
-            report.unclassified += 1
-        if normalized.place_status == "unresolved":
-            report.unresolved_places += 1
-        batch.append(posting)
-        if len(batch) >= batch_size:
-            flush()
-    flush()
+        seen_ids.add(raw.source_id)
+        chunk.append(raw)
+        if len(chunk) >= batch_size:
+            process(chunk)
+            chunk = []
+    if chunk:
+        process(chunk)
 
     expired_ids: list[int] = []
     if full_sync:
@@ -127,9 +142,8 @@ def ingest(
         index.delete(expired_ids)
     if index is not None:
         index.commit()
-    store.record_run(
-        source=source,
-        started_at=started,
+    store.finish_run(
+        run_id,
         finished_at=datetime.now(UTC),
         new=report.new,
         updated=report.updated,

@@ -210,6 +210,30 @@ class Store(PageQueries):
                     found[(source, row["source_id"])] = row
         return found
 
+    def unchanged_ids(self, source: str, hashes: dict[str, str], today: date) -> dict[str, int]:
+        """{source_id: id} of postings stored with exactly these raw hashes that a re-ingest would leave as they
+        are: the ingest runner skips normalizing them and only calls `touch`. An expired posting that is still
+        within its deadline is not included, because seeing it again reactivates it (see upsert_postings)."""
+        with self.engine.connect() as conn:
+            existing = self._existing(conn, [(source, sid) for sid in hashes])
+        out = {}
+        for (_src, sid), row in existing.items():
+            if not row["raw_hash"] or row["raw_hash"] != hashes[sid]:
+                continue
+            revivable = row["status"] == PostingStatus.EXPIRED.value and (
+                row["valid_through"] is None or row["valid_through"] >= today
+            )
+            if not revivable:
+                out[sid] = row["id"]
+        return out
+
+    def touch(self, ids: Sequence[int], now: datetime | None = None) -> None:
+        """Record that unchanged postings were seen again (last_seen_at)."""
+        now = utc(now) or utcnow()
+        with self.engine.begin() as conn:
+            for chunk in _chunks(list(ids)):
+                conn.execute(update(postings).where(postings.c.id.in_(chunk)).values(last_seen_at=now))
+
     def _employer_ids(self, conn: Connection, emps: Sequence[Employer]) -> dict[str, int]:
         """Get-or-create employers by folded name; fills in sector/website an earlier posting lacked."""
         wanted: dict[str, Employer] = {}
@@ -378,9 +402,16 @@ class Store(PageQueries):
         *,
         source: str | None = None,
         include_duplicates: bool = True,
+        since: datetime | None = None,
     ) -> int:
         stmt = _filtered(
-            select(func.count()).select_from(postings), kldb_prefix, ags, status, include_duplicates, source
+            select(func.count()).select_from(postings),
+            kldb_prefix,
+            ags,
+            status,
+            include_duplicates,
+            source,
+            since,
         )
         with self.engine.connect() as conn:
             return int(conn.execute(stmt).scalar_one())

@@ -99,7 +99,7 @@ def salary_label(salary: Salary | None) -> str:
         amount = f"bis {hi} {salary.currency}"
     text = f"{amount} {PERIOD[salary.period]}{'' if salary.gross else ' netto'}"
     if salary.tariff:
-        text += f" ({salary.tariff})"
+        text += f" – {salary.tariff}"
     return text.replace("EUR", "€")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -201,3 +202,122 @@ def test_throughput_one_kb_descriptions() -> None:
     rate = n / (time.perf_counter() - t0)
     print(f"throughput: {rate:.0f} postings/s")
     assert rate > 300  # floor for a shared, loaded CI core; measured figure is in docs/quality-salary.md
+
+
+# --- differential tests: the fast matchers give exactly what the plain regex searches gave -----------------
+
+from functools import cache as _cache  # noqa: E402
+
+from stellenatlas.normalize.prefix_search import PrefixSearch, split_alternatives  # noqa: E402
+from stellenatlas.sources.sample import generate  # noqa: E402
+
+
+@_cache
+def _legacy_skill_patterns() -> tuple[tuple[str, re.Pattern[str], bool], ...]:
+    # The matcher as it was before the prefix index: every skill pattern searched over the whole text.
+    out = []
+    for name, alts in a.SKILLS.items():
+        cs = tuple(x for x in alts if x.isalpha() and any(c.isupper() for c in x))
+        ci = tuple(x for x in alts if x not in cs)
+        if ci:
+            out.append((name, re.compile(rf"(?<![\w-])(?:{'|'.join(ci)})(?![\w])"), False))
+        if cs:
+            out.append((name, re.compile(rf"(?<![\w-])(?:{'|'.join(cs)})(?![\w])"), True))
+    return tuple(out)
+
+
+def _legacy_skills(text: str) -> tuple[str, ...]:
+    if not text or not isinstance(text, str):
+        return ()
+    original = text[: a.MAX_CHARS]
+    t = original.lower()
+    found: list[str] = []
+    for name, pat, case_sensitive in _legacy_skill_patterns():
+        if name not in found and pat.search(original if case_sensitive else t):
+            found.append(name)
+    if "SAP" in found and any(s.startswith("SAP ") for s in found):
+        found.remove("SAP")
+    if "SAP FI" in found and "SAP FI/CO" in found:
+        found.remove("SAP FI")
+    return tuple(found)
+
+
+@_cache
+def _corpus() -> tuple[str, ...]:
+    texts: list[str] = []
+    for raw in generate(5000, seed=7):
+        texts.append(f"{raw.title}\n{raw.working_time_text}\n{raw.description}")
+    return tuple(texts)
+
+
+# Inputs that sit right on the boundaries the prefix index relies on.
+_EDGE = [
+    "Java, JavaScript, Javascript, java-script, Java Script",
+    "C, C++, C#, C/C++, c sharp, .NET Core, ASP.NET, dotnet",
+    "Programmiersprache C; Python, R und SQL; SQL/R; R, Python",
+    "SAP S/4HANA, S4 HANA, SAP-FI/CO, SAP FICO, SAP FI, SAP-CO, Sapporo, sap",
+    "SAFe Agilist, SAFe, safe, SAS, sas, Scaled Agile",
+    "IT-Sicherheit, IT Sicherheit, Cyber-Security, cybersecurity, -python, _python, éxcel",
+    "Führerschein Klasse C E, Klasse CE, CE-Führerschein, Klasse C1E, Klasse D1, FS Kl. B",
+    "Word, Excel und PowerPoint; Go, Rust; go / python; golang",
+    "ab ab ab sap sap s/4 s/4hana s/4 hana",
+    "",
+    "   ",
+    "x" * 40_000 + " Python",
+    "Python " + "x" * 40_000,
+]
+
+
+@pytest.mark.parametrize("text", _EDGE)
+def test_skills_equal_legacy_on_edge_cases(text: str) -> None:
+    assert a.skills(text) == _legacy_skills(text)
+
+
+def test_skills_equal_legacy_on_generated_corpus() -> None:
+    texts = _corpus()
+    # the upper-cased copy exercises the case-sensitive acronyms, the title alone the short-text path
+    for i, text in enumerate(texts):
+        variants = (text, text.upper(), text[:80]) if i % 10 == 0 else (text,)
+        for variant in variants:
+            assert a.skills(variant) == _legacy_skills(variant), variant[:200]
+
+
+_WRAPPED = {
+    name: obj for name, obj in vars(a).items() if name.startswith("_") and isinstance(obj, PrefixSearch)
+}
+
+
+def test_some_patterns_are_wrapped() -> None:
+    assert {"_HYBRID", "_FULL_REMOTE", "_PROFESSIONAL", "_MINIJOB"} <= set(_WRAPPED)
+
+
+@pytest.mark.parametrize("name", sorted(_WRAPPED))
+def test_prefix_search_equals_plain_search(name: str) -> None:
+    fast = _WRAPPED[name]
+    texts = [t.lower() for t in _corpus()[:1000]] + [t.lower() for t in _EDGE]
+    texts += ["Vollzeit 40 Std.", "vz / tz", "2-3 Tage Homeoffice", "mind. 7+ Jahre", "1 Tage " * 50]
+    for text in texts:
+        got = fast.search(text)
+        want = fast.pattern.search(text)
+        assert (got and (got.span(), got.groups())) == (want and (want.span(), want.groups())), text[:200]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (r"a|b", ["a", "b"]),
+        (r"(?:a|b)c|d", ["(?:a|b)c", "d"]),
+        (r"[|]x|\|y|z", ["[|]x", r"\|y", "z"]),
+        (r"[]|]q|r", ["[]|]q", "r"]),
+        (r"abc", ["abc"]),
+    ],
+)
+def test_split_alternatives(source: str, expected: list[str]) -> None:
+    assert split_alternatives(source) == expected
+
+
+def test_prefix_search_without_prefix_falls_back() -> None:
+    fast = PrefixSearch(re.compile(r"\d+\s?tage|home"))
+    assert fast.search("ab 3 tage home").span() == (3, 9)  # type: ignore[union-attr]
+    assert fast.search("nur home").span() == (4, 8)  # type: ignore[union-attr]
+    assert fast.search("nichts") is None

@@ -214,25 +214,17 @@ def test_empty_batch_is_a_no_op(store: Store) -> None:
     assert store.upsert_postings([]) == type(store.upsert_postings([]))(0, 0, 0, [])
 
 
-def test_bulk_upsert_throughput(store: Store, make_posting: Make, engine: Engine) -> None:
-    # a coarse floor (the machine is shared); the measured figure is printed with -s
-    import time
-
+def test_bulk_upsert_of_thousands(store: Store, make_posting: Make) -> None:
+    # speed is measured by `make bench`, not asserted here: the machine is shared
     batch = [
         make_posting(source_id=f"perf-{i}", raw_hash=f"h{i}", place_ags=("05513000", "05113000"))
         for i in range(3000)
     ]
-    start = time.perf_counter()
     result = store.upsert_postings(batch, now=NOW)
-    first = time.perf_counter() - start
-    start = time.perf_counter()
     again = store.upsert_postings(batch, now=NOW)
-    second = time.perf_counter() - start
-    print(
-        f"\n{engine.dialect.name}: insert {len(batch) / first:,.0f}/s, re-ingest {len(batch) / second:,.0f}/s"
-    )
     assert result.new == 3000 and again.unchanged == 3000
-    assert len(batch) / first > 1000
+    assert len(set(result.ids)) == 3000 and result.ids == again.ids
+    assert store.count_postings(ags=["05113000"]) == 3000
 
 
 def test_naive_times_are_taken_as_utc(store: Store, make_posting: Make) -> None:
