@@ -42,6 +42,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("base_url", "http://127.0.0.1:8000", "Public base URL used in canonical links and sitemaps."),
     Setting("max_page", 100, "Deepest result page served by search (pagination cap).", int),
     Setting("page_size", 20, "Results per search page.", int),
+    Setting(
+        "secret_key",
+        None,
+        "Key for signed links and tokens; default: generated once into <var_dir>/secret_key.",
+    ),
+    Setting(
+        "max_body_bytes", 1_000_000, "Largest request body accepted (bytes); larger requests get 413.", int
+    ),
 )
 
 
@@ -56,6 +64,8 @@ class Settings:
     base_url: str
     max_page: int
     page_size: int
+    secret_key: str
+    max_body_bytes: int
 
     def replace(self, **changes: Any) -> Settings:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -86,7 +96,27 @@ def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settin
         raise SettingsError(
             "STELLENATLAS_DATABASE_URL muss eine sqlite://- oder postgresql+psycopg://-URL sein"
         )
-    for name in ("min_salary_sample", "port", "max_page", "page_size"):
+    values["secret_key"] = values["secret_key"] or ""
+    for name in ("min_salary_sample", "port", "max_page", "page_size", "max_body_bytes"):
         if values[name] <= 0:
             raise SettingsError(f"STELLENATLAS_{name.upper()} muss größer als 0 sein")
     return Settings(**values)
+
+
+def secret_key(settings: Settings) -> str:
+    """The configured key, else one generated once and kept (mode 0600) in the var directory."""
+    if settings.secret_key:
+        if len(settings.secret_key) < 32:
+            raise SettingsError("STELLENATLAS_SECRET_KEY muss mindestens 32 Zeichen lang sein")
+        return settings.secret_key
+    import secrets
+
+    path = Path(settings.var_dir) / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key)
+    return key

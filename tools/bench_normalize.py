@@ -53,6 +53,8 @@ STAGES: dict[str, Callable[[dict[str, Any]], object]] = {
     "contract": lambda x: attributes.contract(x["text"]),
     "experience": lambda x: attributes.experience(x["title"], x["description"]),
     "skills": lambda x: attributes.skills(x["text"]),
+    "education": lambda x: attributes.education(x["text"]),
+    "career_changer": lambda x: attributes.career_changer(x["text"]),
 }
 
 
@@ -63,6 +65,7 @@ def run(n: int = 5000, seed: int = SEED) -> dict[str, Any]:
         with contextlib.suppress(Rejected):
             normalize(raw)
     t0 = time.perf_counter()
+    c0 = time.process_time()  # CPU time: on a shared machine wall time also counts waiting for a core
     rejected = 0
     for raw in raws:
         try:
@@ -70,7 +73,9 @@ def run(n: int = 5000, seed: int = SEED) -> dict[str, Any]:
         except Rejected:
             rejected += 1
     elapsed = time.perf_counter() - t0
-    inputs = [_stage_inputs(r) for r in raws]
+    cpu = time.process_time() - c0
+    # Other postings than the timed run, so no stage reads a result the full run left in a cache.
+    inputs = [_stage_inputs(r) for r in generate(n, seed + 1)]
     stages_us: dict[str, float] = {}
     for name, fn in STAGES.items():
         s0 = time.perf_counter()
@@ -81,6 +86,7 @@ def run(n: int = 5000, seed: int = SEED) -> dict[str, Any]:
         "n": n,
         "seconds": round(elapsed, 3),
         "postings_per_s": round(n / elapsed, 1),
+        "postings_per_cpu_s": round(n / cpu, 1),
         "rejected": rejected,
         "stage_us": stages_us,
     }
@@ -95,7 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(args.repeat):
         res = run(args.n)
         rates.append(res["postings_per_s"])
-        print(f"normalize(): {res['postings_per_s']:.0f} postings/s ({res['n']} in {res['seconds']} s)")
+        print(
+            f"normalize(): {res['postings_per_s']:.0f} postings/s wall, {res['postings_per_cpu_s']:.0f} per CPU-s"
+            f" ({res['n']} in {res['seconds']} s)"
+        )
         for name, us in sorted(res["stage_us"].items(), key=lambda kv: -kv[1]):
             print(f"  {name:<15} {us:8.1f} µs")
     if args.repeat > 1:

@@ -8,6 +8,7 @@ Run: `.venv/bin/python -m tools.build_occupations [SRC_DIR]`. Outputs (gzip CSV,
                         which also covers part of the Gesamtberufsliste not in the public extract)
 * esco_occupations.csv.gz  uri, label, alt_labels ("|"-joined), isco (4 digits), definition (excerpt)
 * kldb_isco.csv.gz      kldb, isco, n (AuxCO categories supporting the pair)
+* occupation_model.npz  weights of the job-title classifier (stellenatlas/normalize/occupation_model.py)
 
 The ESCO turtle file is parsed with a small purpose-built parser: it is a flat list of `<id> a skos:Concept ; ...`
 blocks with one predicate per line, which is all we need (no rdflib dependency).
@@ -252,6 +253,13 @@ def main(argv: list[str]) -> None:
     sizes["kldb_esco.csv.gz"] = _write(
         "kldb_esco.csv.gz", [{"kldb": k, "uri": e.uri} for k, e in sorted(links.items())], ["kldb", "uri"]
     )
+    # The classifier's weights: trained on every title (minutes on one core), calibrated on a held-out fold.
+    from stellenatlas.normalize.occupation import MODEL_FILE
+    from stellenatlas.normalize.occupation_train import train_model
+
+    refocc.kldb_table.cache_clear()
+    train_model(refocc.job_titles(), refocc.kldb_table()).save(OUT / MODEL_FILE)
+    sizes[MODEL_FILE] = (OUT / MODEL_FILE).stat().st_size
     by_level: defaultdict[str, int] = defaultdict(int)
     for r in kldb_rows:
         by_level[r["level"]] += 1

@@ -86,18 +86,23 @@ def mutate_description(rng: random.Random, text: str, n: int) -> str:
         if r < rate / 2:
             continue
         out.append(rng.choice(FILLER) if r < rate else w)
-    body = " ".join(out)
+    edited = " ".join(out)
     head = [b.format(n=n) for b in rng.sample(BOILERPLATE, rng.randint(0, 2))]
     tail = [b.format(n=n) for b in rng.sample(BOILERPLATE, rng.randint(1, 2))]
-    return "\n".join([*head, body, *tail])
+    return "\n".join([*head, edited, *tail])
 
 
-def mutate_location(rng: random.Random, raw: RawPosting, places: dict[str, tuple[str, tuple[str, ...], str]]) -> str:
+Places = dict[str, tuple[str, tuple[str, ...], str]]  # ags -> (name, PLZs, Land)
+
+
+def mutate_location(rng: random.Random, raw: RawPosting, places: Places) -> str:
     ags = raw.extra.get("place_ags") or []
     if not ags or ags[0] not in places:
         return raw.location
     name, plzs, land = places[ags[0]]
-    return rng.choice((name, f"{plzs[0]} {name}", f"{name}, {land}", f"{rng.choice(plzs)} {name}, Deutschland"))
+    return rng.choice(
+        (name, f"{plzs[0]} {name}", f"{name}, {land}", f"{rng.choice(plzs)} {name}, Deutschland")
+    )
 
 
 def mutate_employer(rng: random.Random, name: str) -> str:
@@ -106,7 +111,7 @@ def mutate_employer(rng: random.Random, name: str) -> str:
     return name + rng.choice(LEGAL) if rng.random() < 0.7 else name
 
 
-def copy_of(rng: random.Random, raw: RawPosting, k: int, places: dict) -> RawPosting:  # type: ignore[type-arg]
+def copy_of(rng: random.Random, raw: RawPosting, k: int, places: Places) -> RawPosting:
     return replace(
         raw,
         source=rng.choice(("ba", "board", "karriere")),
@@ -160,7 +165,8 @@ def build_set(n: int, seed: int) -> tuple[list[RawPosting], set[frozenset[str]],
             ags = (raw.extra.get("place_ags") or [""])[0]
             if ags in places:
                 city = places[ags][0]
-                target = rng.choice([p for p in other_places if p.ags != ags])
+                own = set(raw.extra.get("place_ags") or [])
+                target = rng.choice([p for p in other_places if p.ags not in own])
                 neg = replace(raw, source="karriere", source_id=f"{raw.source_id}-othercity",
                               description=raw.description.replace(city, target.name),
                               location=f"{target.plzs[0]} {target.name}", title=raw.title.replace(city, target.name))  # fmt: skip
@@ -240,7 +246,9 @@ def bench(n: int, batch: int = 2000) -> dict[str, float]:
     rng = random.Random(3)
     places = {p.ags: (p.name, p.plzs, p.land) for p in load_places()}
     # the new batch: half mutated copies of indexed postings, half fresh postings
-    new_raws = [copy_of(rng, raws[rng.randrange(n)], 0, places) if k % 2 else raws[n + k] for k in range(batch)]
+    new_raws = [
+        copy_of(rng, raws[rng.randrange(n)], 0, places) if k % 2 else raws[n + k] for k in range(batch)
+    ]
     new = [_fast_posting(r, n + k + 1) for k, r in enumerate(new_raws)]
     t0 = time.perf_counter()
     index = DedupIndex()
@@ -255,7 +263,8 @@ def bench(n: int, batch: int = 2000) -> dict[str, float]:
     for pid, others in index.candidates(ids).items():
         for other in others:
             compared += 1
-            if index.score(pid, other).duplicate:
+            s = index.check(pid, other)
+            if s is not None and s.duplicate:
                 linked += 1
                 break
     t_query = time.perf_counter() - t1
@@ -271,11 +280,45 @@ def bench(n: int, batch: int = 2000) -> dict[str, float]:
     }
 
 
+def store_bench(n: int, batch: int = 2000) -> dict[str, float]:
+    """End to end on a SQLite file: index from the store, then `link_duplicates` of one ingest batch
+    (half of it copies of stored postings), including the writes."""
+    import tempfile
+
+    from stellenatlas.store import open_store
+    from stellenatlas.store.dedup_run import link_duplicates
+
+    raws = list(generate(n + batch, seed=5))
+    rng = random.Random(3)
+    places = {p.ags: (p.name, p.plzs, p.land) for p in load_places()}
+    new_raws = [
+        copy_of(rng, raws[rng.randrange(n)], 0, places) if k % 2 else raws[n + k] for k in range(batch)
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(f"sqlite:///{tmp}/bench.db")
+        for start in range(0, n, 5000):
+            store.upsert_postings(
+                [replace(_fast_posting(r, 0), id=None) for r in raws[start : min(n, start + 5000)]]
+            )
+        t0 = time.perf_counter()
+        index = DedupIndex.from_store(store)
+        t_build = time.perf_counter() - t0
+        ids = store.upsert_postings([replace(_fast_posting(r, 0), id=None) for r in new_raws]).ids
+        t1 = time.perf_counter()
+        linked = link_duplicates(store, ids, index)
+        t_link = time.perf_counter() - t1
+        store.close()
+    return {"stored": n, "from_store_s": t_build, "batch": batch, "link_s": t_link, "linked": linked}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=500, help="originals in the test set")
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--bench", type=int, default=0, help="postings to index for the throughput benchmark")
+    ap.add_argument(
+        "--store-bench", type=int, default=0, help="postings in a SQLite store for the end-to-end run"
+    )
     ap.add_argument("--examples", action="store_true", help="print missed and false pairs")
     args = ap.parse_args()
     res = evaluate(args.n, args.seed)
@@ -284,7 +327,9 @@ def main() -> None:
     print(f"pairs found {res['found_pairs']}, true positives {res['tp']}")
     print(f"precision {res['precision']:.4f}  recall {res['recall']:.4f}")
     print(f"false positives by kind: {res['fp_by_kind']}")
-    print(f"missed: {res['fn_not_proposed']} never proposed by LSH/block, {res['fn_rejected']} rejected by the rule")
+    print(
+        f"missed: {res['fn_not_proposed']} never proposed by LSH/block, {res['fn_rejected']} rejected by the rule"
+    )
     print(f"time: normalize {res['normalize_s']:.1f} s, candidates+scoring {res['pairs_s']:.2f} s")
     if args.examples:
         for pair, s in res["near_miss_examples"]:  # type: ignore[attr-defined]
@@ -296,6 +341,11 @@ def main() -> None:
         print(f"build: {b['indexed']} postings in {b['build_s']:.1f} s ({b['build_per_s']:.0f}/s)")
         print(f"query: {b['batch']} new postings in {b['query_s']:.2f} s ({b['query_per_s']:.0f}/s), "
               f"{b['compared']} pairs scored, {b['linked']} linked")  # fmt: skip
+
+    if args.store_bench:
+        sb = store_bench(args.store_bench)
+        print(f"store: index of {sb['stored']} stored postings in {sb['from_store_s']:.1f} s; "
+              f"link_duplicates of {sb['batch']} in {sb['link_s']:.2f} s, {sb['linked']} linked")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 """Evaluate the job-title classifier on BA titles it has not seen, plus real posting-style titles.
 
 Split (fixed, deterministic): a row of ../shared/data/occupations/ba_gesamtberufsliste_2019_public.csv is DEV when
-`zlib.crc32(dkz_id.encode()) % 10 == 0`, else TRAIN. The evaluated model is rebuilt from TRAIN rows (all three
+`zlib.crc32(dkz_id.encode()) % 10 == 0`, else TRAIN. The evaluated models are rebuilt from TRAIN rows (all three
 forms) plus the KldB example titles (these are titles of the full BA list that the public extract lacks, never
-DEV rows). DEV is scored on the neutral form ("Erzieher/in - Musik") and on the male long form.
+DEV rows): the nearest-neighbour baseline and the shipped design (exact lookup + linear model, whose confidence
+calibration is fitted on TRAIN rows with crc32 % 10 == 1, see occupation_train.py). DEV is scored on the neutral form ("Erzieher/in - Musik") and on the male long form.
 
 Run: `PYTHONPATH=. .venv/bin/python -m tools.eval_occupation [--posting-only]`
 """
@@ -17,6 +18,7 @@ import zlib
 from pathlib import Path
 
 from stellenatlas.normalize.occupation import THRESHOLD, OccupationClassifier, classify_title, training_pairs
+from stellenatlas.normalize.occupation_train import train_model
 from stellenatlas.refdata.occupations import JobTitle, job_titles, kldb_table
 
 BA_FILE = (
@@ -89,13 +91,18 @@ def split_rows() -> tuple[list[JobTitle], list[JobTitle]]:
     return train, dev
 
 
+CUTS = (0.3, 0.5, 0.7, 0.8, 0.9)
+
+
 def evaluate_dev(model: OccupationClassifier, dev: list[JobTitle], form: str) -> dict[str, float]:
     n = len(dev)
     hits = dict.fromkeys(("5", "4", "3", "top3", "covered", "covered_ok"), 0)
+    confs: list[tuple[float, bool]] = []
     start = time.perf_counter()
     for t in dev:
         title = t.neutral if form == "neutral" else t.male
         code, conf, cands, _ = model.classify(title)
+        confs.append((conf, bool(cands) and cands[0][0] == t.kldb))
         top = cands[0][0] if cands else ""
         hits["5"] += top == t.kldb
         hits["4"] += top[:4] == t.kldb[:4]
@@ -105,7 +112,12 @@ def evaluate_dev(model: OccupationClassifier, dev: list[JobTitle], form: str) ->
             hits["covered"] += 1
             hits["covered_ok"] += code == t.kldb
     elapsed = time.perf_counter() - start
-    return {
+    curve = {}
+    for cut in CUTS:
+        kept = [ok for c, ok in confs if c >= cut]
+        curve[f"cov@{cut}"] = len(kept) / n
+        curve[f"acc@{cut}"] = sum(kept) / max(1, len(kept))
+    return curve | {
         "n": n,
         "top1_5": hits["5"] / n,
         "top1_4": hits["4"] / n,
@@ -125,19 +137,32 @@ def main(argv: list[str]) -> None:
     if "--posting-only" not in argv:
         train, dev = split_rows()
         start = time.perf_counter()
-        model = OccupationClassifier(training_pairs(train))
+        variants = {"knn": OccupationClassifier(training_pairs(train))}
+        if "--knn-only" not in argv:
+            variants["linear"] = OccupationClassifier(training_pairs(train), train_model(train, known))
         print(f"train rows {len(train)}, dev rows {len(dev)}, build {time.perf_counter() - start:.2f} s")
         print(f"threshold {THRESHOLD}")
         print(
-            "| form | n | top-1 5-digit | 4-digit | 3-digit | top-3 5-digit | coverage | acc. on covered | titles/s |"
+            "| model | form | n | top-1 5-digit | 4-digit | 3-digit | top-3 5-digit | coverage | acc. on covered "
+            "| titles/s |"
         )
-        print("|---|---|---|---|---|---|---|---|---|")
-        for form in ("neutral", "male"):
-            r = evaluate_dev(model, dev, form)
-            print(
-                f"| {form} | {r['n']:.0f} | {r['top1_5']:.1%} | {r['top1_4']:.1%} | {r['top1_3']:.1%} "
-                f"| {r['top3_5']:.1%} | {r['coverage']:.1%} | {r['acc_covered']:.1%} | {r['titles_per_s']:.0f} |"
-            )
+        print("|---|---|---|---|---|---|---|---|---|---|")
+        curves = []
+        for name, model in variants.items():
+            for form in ("neutral", "male"):
+                r = evaluate_dev(model, dev, form)
+                curves.append((name, form, r))
+                print(
+                    f"| {name} | {form} | {r['n']:.0f} | {r['top1_5']:.1%} | {r['top1_4']:.1%} | {r['top1_3']:.1%} "
+                    f"| {r['top3_5']:.1%} | {r['coverage']:.1%} | {r['acc_covered']:.1%} "
+                    f"| {r['titles_per_s']:.0f} |"
+                )
+        print("\ncoverage / accuracy on covered at confidence cut-offs")
+        print("| model | form | " + " | ".join(f"≥ {c}" for c in CUTS) + " |")
+        print("|---|---|" + "---|" * len(CUTS))
+        for name, form, r in curves:
+            cells = " | ".join(f"{r[f'cov@{c}']:.1%} / {r[f'acc@{c}']:.1%}" for c in CUTS)
+            print(f"| {name} | {form} | {cells} |")
     ok = 0
     print("\n| posting title | expected | got | confidence | matched BA title |")
     print("|---|---|---|---|---|")

@@ -179,19 +179,33 @@ def insights() -> None:
     default=5,
     show_default=True,
     type=click.IntRange(1),
-    help="Only occupation × city pairs with at least this many active postings get a page.",
+    help="Only occupation × city pairs with at least this many postings in 12 months get a page.",
+)
+@click.option(
+    "--pages/--no-pages",
+    default=True,
+    show_default=True,
+    help="Also precompute the facts of every listed page (what the page reads when it is requested).",
 )
 @friendly
-def insights_refresh(min_postings: int) -> None:
-    """Recompute the list of occupation × city pages with enough data (used by home page and sitemap).
+def insights_refresh(min_postings: int, pages: bool) -> None:
+    """Recompute the list of occupation × city pages with enough data (home page, sitemap) and the precomputed
+    facts of each of these pages.
 
     Example: stellenatlas insights refresh --min-postings 5
     """
+    import time
+
     from stellenatlas.insights.pages import refresh_page_list
+    from stellenatlas.insights.precompute import refresh_all_pages
 
     svc = _services()
+    started = time.monotonic()
     n = refresh_page_list(svc.store, min_postings=min_postings)
     click.echo(f"{n} Berufsseiten mit mindestens {min_postings} Stellen.")
+    if pages:
+        done = refresh_all_pages(svc.store, min_sample=svc.settings.min_salary_sample)
+        click.echo(f"Kennzahlen für {done} Seiten vorberechnet ({time.monotonic() - started:.1f} s).")
 
 
 @cli.command("serve")
@@ -242,6 +256,11 @@ def page(occupation: str, city: str) -> None:
         raise click.ClickException(exc.message_with_suggestions()) from None
     facts = ref.facts(svc.store, min_sample=svc.settings.min_salary_sample)
     click.echo(render_text(facts))
+
+
+from stellenatlas.cli.sources import register as _register_sources  # noqa: E402
+
+_register_sources(ingest)
 
 
 def main() -> None:

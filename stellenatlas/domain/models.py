@@ -209,3 +209,5 @@ class Posting:
     raw_hash: str = ""
     id: int | None = None  # store id once persisted
     duplicate_of: int | None = None
+    education: str = ""  # "studium" / "ausbildung" / "keine" / "" (not stated)
+    career_changer: bool = False  # open to career changers ("Quereinstieg")

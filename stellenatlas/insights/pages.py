@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from stellenatlas.domain import Occupation, Place
-from stellenatlas.insights.occupation_city import occupation_city_facts
+from stellenatlas.insights.occupation_city import FactCache, occupation_city_facts
 from stellenatlas.normalize.occupation import classify_title
 from stellenatlas.normalize.places import resolve_place
 from stellenatlas.normalize.text import fold, slugify, strip_gender_forms
@@ -42,7 +42,15 @@ class PageRef:
     def url(self) -> str:
         return page_url(self.occupation_slug, self.place)
 
-    def facts(self, store: Store, *, min_sample: int, today: date | None = None) -> dict[str, Any]:
+    def facts(
+        self,
+        store: Store,
+        *,
+        min_sample: int,
+        today: date | None = None,
+        pages_here: dict[str, dict[str, Any]] | None = None,
+        cache: FactCache | None = None,
+    ) -> dict[str, Any]:
         return occupation_city_facts(
             store,
             self.occupation,
@@ -51,6 +59,8 @@ class PageRef:
             self.place,
             min_sample=min_sample,
             today=today,
+            pages_here=pages_here,
+            cache=cache,
         )
 
 

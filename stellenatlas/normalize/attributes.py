@@ -221,11 +221,14 @@ def career_changer(text: str) -> bool:
     return bool(t) and bool(_CAREER_CHANGER.search(t)) and not _NO_CAREER_CHANGER.search(t)
 
 
-_STUDIUM = re.compile(
-    r"studium|hochschulabschluss|\bbachelor\b|\bmaster\b|diplom\b|diplom-|\bb\.\s?sc|\bm\.\s?sc|\bb\.\s?a\.|\bm\.\s?a\.|"
-    r"promotion|universität|fachhochschul|\bfh\b|akademisch",
-    _I,
+_STUDIUM = PrefixSearch(
+    re.compile(
+        r"studium|hochschulabschluss|\bbachelor\b|\bmaster\b|diplom\b|diplom-|\bb\.\s?sc|\bm\.\s?sc|\bb\.\s?a\.|\bm\.\s?a\.|"
+        r"promotion|universität|fachhochschul|\bfh\b|akademisch",
+        _I,
+    )
 )
+
 _AUSBILDUNG = re.compile(
     r"ausbildung|berufsausbildung|gesell|meister(?:in|brief|prüfung)?\b|techniker|fachwirt|examen|examiniert|"
     r"kaufmann|kauffrau|fachkraft|facharbeiter",

@@ -82,5 +82,7 @@ def normalize(raw: RawPosting, today: date | None = None) -> Normalized:
         if today is not None and raw.valid_through is not None and raw.valid_through < today
         else PostingStatus.ACTIVE,
         raw_hash=raw.payload_hash(),
+        education=attributes.education(text),
+        career_changer=attributes.career_changer(text),
     )
     return Normalized(posting=posting, place_status=match.status)

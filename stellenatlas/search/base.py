@@ -52,6 +52,9 @@ class SearchResult:
     facets: dict[str, list[tuple[str, int]]]
     page: int
     page_size: int
+    # True when a radius/distance query had more candidates than the engine materialises: `total` and
+    # facets then count only the candidates examined (a lower bound); the web layer should say so.
+    truncated: bool = False
 
     @property
     def pages(self) -> int:

@@ -20,10 +20,12 @@ Query building never hands user text to tantivy's query parser: the text is toke
 analyzers the index uses (`analysis.py`) and turned into term/boolean queries, so "C++ (m/w/d)" or a
 10,000-character paste cannot raise a syntax error.
 
-Radius search: each place's lat/lon is a multi-valued fast field. A bounding-box range query selects
-candidates inside tantivy; the exact haversine test (and the nearest distance of multi-place postings)
-runs in Python on that candidate set. Facets are tantivy terms aggregations over the full match set;
-for radius queries the exact match set is passed back in as an id term-set so counts stay exact.
+Radius search: each place's lat/lon is a multi-valued, indexed fast field. A bounding-box range query
+selects candidates inside tantivy; the exact haversine test runs vectorised (numpy) over the candidates'
+fast-field coordinates; only postings with several places read their stored coordinate list. At most
+`CANDIDATE_CAP` candidates are materialised; a result built from a capped candidate set says so
+(`SearchResult.truncated`). Facets are tantivy terms aggregations over the full match set; for radius
+queries the exact match set is passed back in as an id term-set so counts stay exact.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import tantivy
 from tantivy import FieldType, Occur, Order, Query
 
@@ -95,8 +98,9 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("employer_text", tokenizer_name=STEM_ANALYZER, index_option="freq")
     for raw in ("employer", "employer_key", "kldb", "kldb_prefix", "working_time", "remote", "status", "ags"):
         sb.add_text_field(raw, tokenizer_name=KEYWORD_ANALYZER, index_option="basic", fast=True)
-    sb.add_float_field("lat", fast=True)
-    sb.add_float_field("lon", fast=True)
+    # indexed: the bounding-box range query walks the term dictionary instead of scanning every document
+    sb.add_float_field("lat", indexed=True, fast=True)
+    sb.add_float_field("lon", indexed=True, fast=True)
     sb.add_unsigned_field("nplaces", fast=True)
     sb.add_text_field("geo", stored=True, tokenizer_name=KEYWORD_ANALYZER, index_option="basic")
     sb.add_float_field("sal_max", fast=True)
@@ -415,23 +419,27 @@ class TantivyIndex:
         out.sort(key=lambda x: -x[0])
         return out
 
+    def _distances_np(
+        self, searcher: tantivy.Searcher, addrs: list[tantivy.DocAddress], lat: float, lon: float
+    ) -> np.ndarray:
+        """Nearest-place distance per address in km; NaN for postings without a place."""
+        lats = np.array(searcher.fast_field_values("lat", addrs), dtype=np.float64)  # None -> NaN
+        lons = np.array(searcher.fast_field_values("lon", addrs), dtype=np.float64)
+        dist = haversine_np(lat, lon, lats, lons)
+        nplaces = np.array(searcher.fast_field_values("nplaces", addrs), dtype=np.float64)
+        # Fast fields return a multi-valued column's first value only: the few multi-place postings
+        # read their full coordinate list from the store.
+        for i in np.flatnonzero(nplaces > 1):
+            geo = searcher.doc(addrs[i]).get_first("geo") or ""
+            points = [tuple(map(float, p.split(","))) for p in geo.split(";") if p]
+            if points:
+                dist[i] = min(haversine_km(lat, lon, a, b) for a, b in points)
+        return dist
+
     def _distances(
         self, searcher: tantivy.Searcher, addrs: list[tantivy.DocAddress], lat: float, lon: float
     ) -> list[float | None]:
-        lats = searcher.fast_field_values("lat", addrs)
-        lons = searcher.fast_field_values("lon", addrs)
-        nplaces = searcher.fast_field_values("nplaces", addrs)
-        out: list[float | None] = []
-        for addr, la, lo, n in zip(addrs, lats, lons, nplaces, strict=True):
-            if la is None or lo is None:
-                out.append(None)
-            elif n and n > 1:  # fast fields return a multi-valued column's first value only
-                geo = searcher.doc(addr).get_first("geo") or ""
-                points = [tuple(map(float, p.split(","))) for p in geo.split(";") if p]
-                out.append(min(haversine_km(lat, lon, a, b) for a, b in points))
-            else:
-                out.append(haversine_km(lat, lon, la, lo))
-        return out
+        return [None if math.isnan(d) else float(d) for d in self._distances_np(searcher, addrs, lat, lon)]
 
     def _hits(
         self,
@@ -453,15 +461,19 @@ class TantivyIndex:
         self, searcher: tantivy.Searcher, q: SearchQuery, plan: _Plan, query: Query, sort: str
     ) -> SearchResult:
         assert plan.center is not None
-        res = searcher.search(query, limit=CANDIDATE_CAP, count=False)
-        addrs = [a for _, a in res.hits]
-        dists = self._distances(searcher, addrs, *plan.center)
+        # Counting first keeps the collector small: a top-k heap sized CANDIDATE_CAP for every query
+        # costs more than the second pass.
+        n_candidates = int(getattr(searcher.search(query, limit=1, count=True), "count", 0) or 0)
+        truncated = n_candidates > CANDIDATE_CAP
+        hits = (
+            searcher.search(query, limit=min(n_candidates, CANDIDATE_CAP), count=False).hits
+            if n_candidates
+            else []
+        )
+        dists = self._distances_np(searcher, [a for _, a in hits], *plan.center)
         radius = plan.radius_km if plan.radius_km is not None else math.inf
-        kept = [
-            (score, addr, d)
-            for (score, addr), d in zip(res.hits, dists, strict=True)
-            if d is not None and d <= radius
-        ]
+        inside = np.flatnonzero(dists <= radius)  # NaN compares False: postings without a place drop out
+        kept = [(hits[i][0], hits[i][1], float(dists[i])) for i in inside]
         if sort == "distance":
             kept.sort(key=lambda x: x[2])
         elif sort in ("date", "salary"):
@@ -475,14 +487,16 @@ class TantivyIndex:
             kept = [(s, a, by_addr[(a.segment_ord, a.doc)]) for s, a in reranked]
         page = kept[plan.offset : plan.offset + plan.page_size]
         page_ids = _posting_ids(searcher, [a for _, a, _ in page])
-        hits = [SearchHit(pid, float(s), round(d, 2)) for (s, _, d), pid in zip(page, page_ids, strict=True)]
+        page_hits = [
+            SearchHit(pid, float(s), round(d, 2)) for (s, _, d), pid in zip(page, page_ids, strict=True)
+        ]
         facets: dict[str, list[tuple[str, int]]] = {}
         if q.facets and kept:
             all_ids = _posting_ids(searcher, [a for _, a, _ in kept])
             facets = self._facets(searcher, Query.term_set_query(self._schema, "id", all_ids))
         elif q.facets:
             facets = {name: [] for name in FACET_SIZES}
-        return SearchResult(len(kept), hits, facets, plan.page, plan.page_size)
+        return SearchResult(len(kept), page_hits, facets, plan.page, plan.page_size, truncated=truncated)
 
     def _facets(self, searcher: tantivy.Searcher, query: Query) -> dict[str, list[tuple[str, int]]]:
         spec = {
@@ -494,6 +508,14 @@ class TantivyIndex:
             name: [(str(b["key"]), int(b["doc_count"])) for b in raw.get(name, {}).get("buckets", [])]
             for name in FACET_SIZES
         }
+
+
+def haversine_np(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """`haversine_km` from one point to many (same formula, so the radius test agrees to the metre)."""
+    p1, p2 = math.radians(lat), np.radians(lats)
+    dp, dl = p2 - p1, np.radians(lons - lon)
+    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
 def _posting_ids(searcher: tantivy.Searcher, addrs: list[tantivy.DocAddress]) -> list[int]:
@@ -516,14 +538,20 @@ def _write_pointer(root: Path, gen: str) -> None:
     os.replace(tmp, root / _POINTER)
 
 
-def rebuild(docs: Iterable[IndexDoc], path: str | os.PathLike[str], *, max_page: int = 100) -> TantivyIndex:
-    """Build a fresh generation from `docs`, swap it in atomically, drop generations older than the last."""
+def rebuild(
+    docs: Iterable[IndexDoc], path: str | os.PathLike[str], *, max_page: int = 100, writer_threads: int = 0
+) -> TantivyIndex:
+    """Build a fresh generation from `docs`, swap it in atomically, drop generations older than the last.
+
+    The Python side (text preparation) runs in the calling thread while tantivy's indexing threads
+    analyse and write in parallel; `writer_threads=0` lets tantivy pick (one per core).
+    """
     root = Path(path)
     root.mkdir(parents=True, exist_ok=True)
     previous = (root / _POINTER).read_text(encoding="utf-8").strip() if (root / _POINTER).exists() else None
     gen = _new_generation(root)
     builder = TantivyIndex.__new__(TantivyIndex)
-    builder.root, builder.max_page, builder._writer_threads = root, max_page, 0
+    builder.root, builder.max_page, builder._writer_threads = root, max_page, writer_threads
     builder._schema, builder._writer = _schema(), None
     builder._open(gen)
     builder.add(docs, replace=False)

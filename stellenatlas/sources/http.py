@@ -276,9 +276,7 @@ class HttpClient:
                     url=url,
                 ) from None
         if not addresses:
-            raise TransportError(
-                f"Hostname {host} hat keine Adresse", f"host {host} has no address", url=url
-            )
+            raise TransportError(f"Hostname {host} hat keine Adresse", f"host {host} has no address", url=url)
         # every address must pass: otherwise an attacker's DNS could mix a public and a private answer
         for ip in addresses:
             if not self._allowed(ip):
@@ -405,7 +403,9 @@ class HttpClient:
                             url=url,
                         )
                     chunks.append(chunk)
-                return Response(url=url, status=resp.status_code, headers=resp.headers, content=b"".join(chunks))
+                return Response(
+                    url=url, status=resp.status_code, headers=resp.headers, content=b"".join(chunks)
+                )
         except httpx.TimeoutException as exc:
             raise FetchTimeoutError(
                 f"Zeitüberschreitung beim Abruf von {url}: {exc!r}",

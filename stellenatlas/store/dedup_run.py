@@ -46,12 +46,14 @@ class DedupReport:
 class DedupIndex:
     """MinHash-LSH index over postings plus the cluster state (who is a duplicate of whom).
 
-    Keeps postings without their description (the signature stands for it) to bound memory at ~1 KB a row.
+    Keeps postings without their description (its word-hash set and signature stand for it) to bound memory
+    at ~2 KB a row.
     """
 
     def __init__(self) -> None:
         self._posts: list[Posting] = []
         self._desc_len: list[int] = []
+        self._shingles: list[np.ndarray] = []
         self._sigs = np.empty((0, D.NUM_PERM), dtype=np.uint32)
         self._n = 0
         self._alive: list[bool] = []
@@ -85,20 +87,20 @@ class DedupIndex:
     def __contains__(self, posting_id: int) -> bool:
         return posting_id in self._row_of
 
-    def add(self, postings: Sequence[Posting], sigs: np.ndarray | None = None) -> None:
+    def add(self, postings: Sequence[Posting]) -> None:
         """Add (or replace, by id) postings; their `duplicate_of` becomes part of the cluster state."""
         postings = [p for p in postings if p.id is not None]
         if not postings:
             return
-        if sigs is None:
-            sigs = D.minhash_many([p.description for p in postings])
+        sets = [D.shingles(p.description) for p in postings]
+        sigs = D.minhash_many(sets)
         need = self._n + len(postings)
         if need > self._sigs.shape[0]:
             grown = np.empty((max(need, 2 * self._sigs.shape[0], 1024), D.NUM_PERM), dtype=np.uint32)
             grown[: self._n] = self._sigs[: self._n]
             self._sigs = grown
         self._sigs[self._n : need] = sigs
-        for p in postings:
+        for p, sh in zip(postings, sets, strict=True):
             pid = p.id
             assert pid is not None
             old = self._row_of.get(pid)
@@ -107,6 +109,7 @@ class DedupIndex:
             row = len(self._posts)
             self._posts.append(replace(p, description=""))
             self._desc_len.append(len(p.description))
+            self._shingles.append(sh)
             self._alive.append(True)
             self._row_of[pid] = row
             key = D.block_key(p)
@@ -134,7 +137,8 @@ class DedupIndex:
     def _rebuild_bands(self) -> None:
         rows = np.flatnonzero(np.asarray(self._alive[: self._n], dtype=bool))
         sigs = self._sigs[rows]
-        nonempty = ~(sigs == 0xFFFFFFFF).all(axis=1)  # an empty text would collide with every other empty text
+        # an empty text would collide with every other empty text
+        nonempty = ~(sigs == 0xFFFFFFFF).all(axis=1)
         rows, sigs = rows[nonempty], sigs[nonempty]
         keys = D.band_hashes(sigs) if len(rows) else np.empty((0, D.BANDS), dtype=np.uint64)
         self._band_keys, self._band_rows = [], []
@@ -152,41 +156,54 @@ class DedupIndex:
 
     def candidates(self, posting_ids: Sequence[int]) -> dict[int, list[int]]:
         """For indexed postings: ids of other live postings sharing an LSH band or the employer x occupation
-        block, at most _MAX_CANDIDATES each, best signature agreement first, below MIN_DESCRIPTION dropped."""
+        block, at most _MAX_CANDIDATES each, best signature agreement first, below PREFILTER dropped."""
         if self._dirty:
             self._rebuild_bands()
         rows = [self._row_of[i] for i in posting_ids if i in self._row_of]
-        found: dict[int, set[int]] = {r: set() for r in rows}
-        if rows:
-            qkeys = D.band_hashes(self._sigs[rows])
-            for b in range(D.BANDS):
-                keys, brows = self._band_keys[b], self._band_rows[b]
-                lo = np.searchsorted(keys, qkeys[:, b], side="left")
-                hi = np.searchsorted(keys, qkeys[:, b], side="right")
-                for i in np.flatnonzero(hi > lo):
-                    found[rows[i]].update(brows[lo[i] : hi[i]].tolist())
+        if not rows:
+            return {}
+        alive = np.asarray(self._alive, dtype=bool)
+        qkeys = D.band_hashes(self._sigs[rows])
+        los = np.empty((len(rows), D.BANDS), dtype=np.int64)
+        his = np.empty_like(los)
+        for b in range(D.BANDS):
+            los[:, b] = np.searchsorted(self._band_keys[b], qkeys[:, b], side="left")
+            his[:, b] = np.searchsorted(self._band_keys[b], qkeys[:, b], side="right")
         out: dict[int, list[int]] = {}
-        for r in rows:
+        for i, r in enumerate(rows):
+            parts = [self._band_rows[b][los[i, b] : his[i, b]] for b in np.flatnonzero(his[i] > los[i])]
             key = D.block_key(self._posts[r])
-            cands = found[r]
-            if key:
-                cands.update(self._blocks.get(key, ()))
-            cands.discard(r)
-            live = np.fromiter((c for c in cands if self._alive[c]), dtype=np.int64)
-            if live.size == 0:
+            if key and key in self._blocks:
+                parts.append(np.asarray(self._blocks[key], dtype=np.int64))
+            if not parts:
                 continue
-            agree = (self._sigs[live] == self._sigs[r]).mean(axis=1)
-            keep = agree >= D.MIN_DESCRIPTION
-            live, agree = live[keep], agree[keep]
+            cands = np.unique(np.concatenate(parts))
+            cands = cands[alive[cands] & (cands != r)]
+            if cands.size == 0:
+                continue
+            agree = np.count_nonzero(self._sigs[cands] == self._sigs[r], axis=1) / D.NUM_PERM
+            keep = agree >= D.PREFILTER
+            cands, agree = cands[keep], agree[keep]
             order = np.argsort(-agree, kind="stable")[:_MAX_CANDIDATES]
             pid = self._posts[r].id
             assert pid is not None
-            out[pid] = [self._posts[c].id or 0 for c in live[order]]
+            out[pid] = [self._posts[c].id or 0 for c in cands[order].tolist()]
         return out
 
     def score(self, a: int, b: int) -> D.PairScore:
         ra, rb = self._row_of[a], self._row_of[b]
-        return D.compare(self._posts[ra], self._posts[rb], self._sigs[ra], self._sigs[rb])
+        return D.compare(self._posts[ra], self._posts[rb], self._shingles[ra], self._shingles[rb])
+
+    def check(self, a: int, b: int) -> D.PairScore | None:
+        """`score` if the pair passes the cheap vetoes of `is_duplicate` (places, description), else None:
+        most candidates fail there, and the title/employer similarities are the costly part."""
+        ra, rb = self._row_of[a], self._row_of[b]
+        pa, pb = self._posts[ra], self._posts[rb]
+        if D.place_overlap(pa.place_ags, pb.place_ags, pa.location_text, pb.location_text) == 0.0:
+            return None
+        if D.jaccard(self._shingles[ra], self._shingles[rb]) < D.MIN_DESCRIPTION:
+            return None
+        return D.compare(pa, pb, self._shingles[ra], self._shingles[rb])
 
     def root(self, posting_id: int) -> int:
         return self.root_of.get(posting_id, posting_id)
@@ -232,9 +249,9 @@ def _link(index: DedupIndex, ids: Sequence[int], report: DedupReport) -> set[int
         for other in cands:
             if index.root(other) == index.root(pid):
                 continue
-            s = index.score(pid, other)
+            s = index.check(pid, other)
             report.compared += 1
-            if s.duplicate and (best is None or s.score > best[0]):
+            if s is not None and s.duplicate and (best is None or s.score > best[0]):
                 best = (s.score, other)
         if best is not None:
             changed |= index.merge(pid, best[1])

@@ -106,6 +106,8 @@ def posting_row(p: Posting, employer_id: int | None) -> dict[str, Any]:
         "posted_at": utc(p.posted_at),
         "valid_through": p.valid_through,
         "raw_hash": p.raw_hash,
+        "education": p.education,
+        "career_changer": bool(p.career_changer),
     }
 
 
@@ -150,4 +152,6 @@ def row_to_posting(row: Any, place_ags: Sequence[str]) -> Posting:
         raw_hash=row["raw_hash"],
         id=row["id"],
         duplicate_of=row["duplicate_of"],
+        education=row["education"] or "",
+        career_changer=bool(row["career_changer"]),
     )

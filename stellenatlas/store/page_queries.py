@@ -17,6 +17,9 @@ from stellenatlas.domain.models import Contract, PostingStatus, Remote, WorkingT
 from stellenatlas.store.filters import PUBLISHED, _filtered
 from stellenatlas.store.schema import posting_places, postings
 
+# Education levels as stored (normalize.attributes.education), highest first; "" = not stated.
+EDUCATION_LEVELS = ("studium", "ausbildung", "keine", "")
+
 SOURCE_LABELS = {"sample": "Beispieldaten (generiert)", "ba": "Bundesagentur für Arbeit – Jobsuche"}
 
 
@@ -58,23 +61,34 @@ class PageQueries:
         since: datetime | None = None,
         top_skills: int = 12,
     ) -> dict[str, Any]:
-        """Shares of remote/hybrid, part-time, fixed-term and skills among published, non-duplicate postings."""
+        """Shares of remote/hybrid, part-time, fixed-term, education levels, career changers and skills among
+        published, non-duplicate postings."""
         stmt = _filtered(
-            select(postings.c.working_time, postings.c.remote, postings.c.contract, postings.c.skills),
+            select(
+                postings.c.working_time,
+                postings.c.remote,
+                postings.c.contract,
+                postings.c.skills,
+                postings.c.education,
+                postings.c.career_changer,
+            ),
             kldb_prefix,
             ags,
             PUBLISHED,
             False,
             since=since,
         )
-        n = remote = part = fixed = 0
+        n = remote = part = fixed = changer = 0
         skills: Counter[str] = Counter()
+        education: Counter[str] = Counter()
         with self.engine.connect() as conn:
-            for wt, rm, ct, sk in conn.execute(stmt):
+            for wt, rm, ct, sk, edu, cc in conn.execute(stmt):
                 n += 1
                 remote += rm in (Remote.HYBRID.value, Remote.REMOTE.value)
                 part += wt in (WorkingTime.PART_TIME.value, WorkingTime.MINIJOB.value)
                 fixed += ct == Contract.FIXED_TERM.value
+                changer += bool(cc)
+                education[edu or ""] += 1
                 skills.update(set(json.loads(sk or "[]")))
 
         def share(k: int) -> float | None:
@@ -85,6 +99,12 @@ class PageQueries:
             "remote_share": share(remote),
             "part_time_share": share(part),
             "fixed_term_share": share(fixed),
+            "career_changer_count": changer,
+            "career_changer_share": share(changer),
+            "education": [
+                {"level": level, "count": education[level], "share": share(education[level])}
+                for level in EDUCATION_LEVELS
+            ],
             "skills": [
                 {"skill": s, "count": c, "share": share(c)} for s, c in skills.most_common(top_skills)
             ],

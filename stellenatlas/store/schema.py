@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 # Deterministic constraint names: migrations can address them on both backends.
@@ -84,6 +85,9 @@ postings = Table(
     Column("last_seen_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("expired_at", DateTime(timezone=True), nullable=True),
+    # "studium" / "ausbildung" / "keine" / "" (not stated): normalize.attributes.education (migration 0002)
+    Column("education", String(16), nullable=False, server_default=""),
+    Column("career_changer", Boolean, nullable=False, server_default=false()),  # "Quereinstieg" welcome
     UniqueConstraint("source", "source_id"),
     Index("ix_postings_kldb", "kldb"),
     Index("ix_postings_status", "status"),
@@ -166,3 +170,5 @@ insights = Table(
     Column("computed_at", DateTime(timezone=True), nullable=False),
     Column("payload", Text, nullable=False),  # JSON object
 )
+
+from stellenatlas.store import schema_alerts as _schema_alerts  # noqa: E402,F401  (registers tables on metadata)

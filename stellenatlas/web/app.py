@@ -16,14 +16,17 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stellenatlas.services import Services, open_services
-from stellenatlas.settings import Settings, load_settings
+from stellenatlas.settings import Settings, load_settings, secret_key
 from stellenatlas.web import render
 from stellenatlas.web.errors import PageError
 from stellenatlas.web.pages import register_page_routes
 from stellenatlas.web.search_views import register_search_routes
+from stellenatlas.web.security import SecurityMiddleware, current_csrf_token
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
+# Paths that accept cookieless POSTs, each verifying a signed token of its own (RFC 8058 one-click unsubscribe).
+CSRF_EXEMPT: tuple[str, ...] = ("/alarm/abmelden-1klick/",)
 
 
 @dataclass
@@ -31,6 +34,7 @@ class WebContext:
     services: Services
     settings: Settings
     env: Any
+    secret: str
     _sources: tuple[float, list[dict[str, Any]]] = (0.0, [])
     _reloaded: float = 0.0
 
@@ -55,6 +59,7 @@ class WebContext:
 
     def html(self, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         ctx.setdefault("sample_data", self.sample_data())
+        ctx.setdefault("csrf_token", current_csrf_token())
         ctx.setdefault("form", {})
         return HTMLResponse(self.env.get_template(template).render(**ctx), status_code=status)
 
@@ -75,9 +80,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Offene Stellen und Berufsstatistiken für Deutschland. Jede Zahl mit Stichprobe (n), "
         "Quelle und Stand.",
     )
-    ctx = WebContext(services=services, settings=settings, env=render.make_env())
+    ctx = WebContext(services=services, settings=settings, env=render.make_env(), secret=secret_key(settings))
     app.state.ctx = ctx
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(
+        SecurityMiddleware,  # type: ignore[arg-type]
+        max_body_bytes=settings.max_body_bytes,
+        csrf_exempt=CSRF_EXEMPT,
+        secure_cookies=settings.base_url.startswith("https://"),
+    )
 
     def error_page(
         request: Request, status: int, message: str, suggestions: list[dict[str, str]]

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from stellenatlas.domain import Posting
-from stellenatlas.insights.pages import PageNotFound, find_page, page_url, resolve_city, resolve_occupation
+from stellenatlas.insights.export import to_csv
+from stellenatlas.insights.fmt import de_int, eur
+from stellenatlas.insights.narrative import narrative
+from stellenatlas.insights.pages import (
+    PageNotFound,
+    PageRef,
+    find_page,
+    page_url,
+    resolve_city,
+    resolve_occupation,
+)
+from stellenatlas.insights.precompute import load_facts
 from stellenatlas.refdata import occupations as refocc
 from stellenatlas.refdata import places as refplaces
 from stellenatlas.web import render
@@ -72,6 +84,15 @@ def posting_json(p: Posting) -> dict[str, Any]:
     }
 
 
+def meta_description(facts: dict[str, Any]) -> str:
+    """One sentence for search results and link previews, with the figures and their basis."""
+    occ, place, sal = facts["occupation"], facts["place"], facts["salary"]
+    text = f"{de_int(facts['postings']['active'])} offene Stellen als {occ['title']} in {place['name']}"
+    if sal.get("level"):
+        text += f", Gehalt im Median {eur(sal['median'])} brutto im Monat (n = {de_int(sal['n'])}, {sal['region']})"
+    return text + ". Arbeitgeber, Anforderungen und Trends aus Stellenanzeigen – jede Zahl mit Quelle."
+
+
 def register_page_routes(app: FastAPI, ctx: WebContext) -> None:
     store = ctx.services.store
     base_url = ctx.settings.base_url
@@ -119,7 +140,7 @@ def register_page_routes(app: FastAPI, ctx: WebContext) -> None:
             },
         )
 
-    def load_page(occupation: str, city: str) -> tuple[Any, dict[str, Any]]:
+    def load_page(occupation: str, city: str) -> tuple[PageRef, dict[str, Any]]:
         try:
             ref = find_page(occupation.replace("-", " "), city)
         except PageNotFound as exc:
@@ -130,7 +151,7 @@ def register_page_routes(app: FastAPI, ctx: WebContext) -> None:
                     {**s, "url": s["url"] or f"/suche?q={s['label']}&ort={place.name}"} for s in suggestions
                 ]
             raise not_found(exc.message, suggestions) from None
-        facts = ref.facts(store, min_sample=ctx.settings.min_salary_sample)
+        facts, _cached = load_facts(store, ref, min_sample=ctx.settings.min_salary_sample)
         facts["url"] = ref.url
         facts["canonical"] = base_url + ref.url
         return ref, facts
@@ -140,16 +161,48 @@ def register_page_routes(app: FastAPI, ctx: WebContext) -> None:
         _, facts = load_page(occupation, city)
         return JSONResponse(facts)
 
+    @app.get("/beruf/{occupation}/{city}.csv", summary="Beruf × Ort: Statistiken als CSV")
+    def occupation_city_csv(occupation: str, city: str) -> Response:
+        ref, facts = load_page(occupation, city)
+        name = f"stellenatlas-{ref.occupation_slug}-{facts['place']['slug']}.csv"
+        return Response(
+            to_csv(facts),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
     @app.get("/beruf/{occupation}/{city}", response_class=HTMLResponse, include_in_schema=False)
     def occupation_city_html(occupation: str, city: str) -> Response:
-        ref, facts = load_page(occupation, city)
-        postings = store.postings_for(ref.occupation.kldb, (ref.place.ags,), limit=20, offset=0)
         from stellenatlas.web.search_views import job_summary
 
+        ref, facts = load_page(occupation, city)
+        postings = store.postings_for(ref.occupation.kldb, (ref.place.ags,), limit=20, offset=0)
+        municipalities = refplaces.municipalities()
+        occ, place = facts["occupation"], facts["place"]
+        crumbs = [
+            ("Start", f"{base_url}/"),
+            (occ["title"], f"{base_url}/suche?q={quote(occ['title'])}"),
+            (place["name"], facts["canonical"]),
+        ]
+        jsonld = [
+            render.breadcrumb_jsonld(crumbs),
+            render.occupation_jsonld(facts, facts["canonical"]),
+            *(
+                render.job_jsonld(
+                    p,
+                    [municipalities[a] for a in p.place_ags if a in municipalities],
+                    f"{base_url}/jobs/{p.id}",
+                )
+                for p in postings
+            ),
+        ]
         return ctx.html(
             "occupation_city.html",
             facts=facts,
             jobs=[job_summary(p, None) for p in postings],
+            narrative=narrative(facts),
+            meta_description=meta_description(facts),
+            jsonld=[render.json_for_script(block) for block in jsonld],
             chart=render.bar_chart(facts["trend"]["series"]["stadt"]),
             salary_chart=render.salary_histogram(facts["salary"].get("histogram", [])),
         )

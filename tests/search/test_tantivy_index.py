@@ -3,11 +3,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from stellenatlas.domain.models import Employer, Place, Posting, Salary, SalaryPeriod, Sector, WorkingTime
+from stellenatlas.search import tantivy_index
 from stellenatlas.search.base import IndexDoc, SearchQuery, SearchQueryError, doc_from_posting
-from stellenatlas.search.tantivy_index import TantivyIndex, haversine_km, rebuild
+from stellenatlas.search.tantivy_index import TantivyIndex, haversine_km, haversine_np, rebuild
 from tests.search.conftest import BOCHUM, ESSEN, EXPIRED, GE, MUENCHEN, NOW, ROWS, make_docs
 
 ACTIVE = [r for r in ROWS if r[0] not in EXPIRED]
@@ -137,6 +139,27 @@ def test_radius_matches_exact_haversine(index: TantivyIndex, radius: float) -> N
     by_id = {r[0]: r for r in ACTIVE}
     for h in res.hits:
         assert h.distance_km == pytest.approx(_nearest(by_id[h.posting_id], GE.lat, GE.lon), abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon"), [(GE.lat, GE.lon), (MUENCHEN.lat, MUENCHEN.lon), (54.78, 9.43), (47.39, 10.28)]
+)
+def test_vectorised_haversine_agrees_with_scalar(lat: float, lon: float) -> None:
+    pts = [ESSEN, BOCHUM, MUENCHEN, GE]
+    got = haversine_np(lat, lon, np.array([p.lat for p in pts]), np.array([p.lon for p in pts]))
+    for p, d in zip(pts, got, strict=True):
+        assert d == pytest.approx(haversine_km(lat, lon, p.lat, p.lon), abs=1e-9)
+
+
+def test_capped_radius_candidates_are_reported_not_hidden(
+    index: TantivyIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    full = index.search(SearchQuery(lat=GE.lat, lon=GE.lon, radius_km=1000))
+    assert not full.truncated
+    monkeypatch.setattr(tantivy_index, "CANDIDATE_CAP", 5)
+    capped = index.search(SearchQuery(lat=GE.lat, lon=GE.lon, radius_km=1000))
+    assert capped.truncated
+    assert capped.total <= 5 < full.total
 
 
 def test_radius_examples(index: TantivyIndex) -> None:

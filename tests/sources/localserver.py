@@ -10,6 +10,8 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 
@@ -46,10 +48,16 @@ class LocalServer:
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 server.requests.append(
-                    Seen(parts.path, dict(parse_qsl(parts.query)), {k.lower(): v for k, v in self.headers.items()})
+                    Seen(
+                        parts.path,
+                        dict(parse_qsl(parts.query)),
+                        {k.lower(): v for k, v in self.headers.items()},
+                    )
                 )
                 queue = server.routes.get(self.path) or server.routes.get(parts.path)
-                canned = (queue.pop(0) if len(queue) > 1 else queue[0]) if queue else Canned(404, b"not found")
+                canned = (
+                    (queue.pop(0) if len(queue) > 1 else queue[0]) if queue else Canned(404, b"not found")
+                )
                 if server.dynamic is not None:
                     canned = server.dynamic(parts.path, dict(parse_qsl(parts.query))) or canned
                 self.send_response(canned.status)
@@ -101,3 +109,12 @@ def serve() -> Iterator[LocalServer]:
     """Body of a pytest fixture: `yield from serve()`."""
     with LocalServer() as srv:
         yield srv
+
+
+def real_store_and_index(tmp_path: Path) -> tuple[Any, Any]:
+    """A migrated SQLite store and a tantivy index in tmp_path: what the ingest runner writes to in production."""
+    from stellenatlas.search.tantivy_index import TantivyIndex
+    from stellenatlas.store import open_store
+
+    store = open_store("sqlite:///" + str(tmp_path / "t.db"))
+    return store, TantivyIndex(tmp_path / "index")

@@ -64,9 +64,11 @@ def exploding_resolver(host: str, port: int) -> list[str]:
 )
 def test_non_public_targets_are_refused_without_connecting(url: str) -> None:
     # no allow-list: even loopback is refused; the resolver would fail the test if DNS were consulted
-    with HttpClient(resolver=exploding_resolver, sleep=Sleeps()) as http:
-        with pytest.raises(BlockedAddressError) as err:
-            http.get(url)
+    with (
+        HttpClient(resolver=exploding_resolver, sleep=Sleeps()) as http,
+        pytest.raises(BlockedAddressError) as err,
+    ):
+        http.get(url)
     assert "nicht öffentliche Adresse" in str(err.value) and "non-public address" in str(err.value)
 
 
@@ -138,9 +140,8 @@ def test_declared_oversize_is_refused_and_gzip_bomb_counts_decoded_bytes(server:
     server.add("/decl", Canned(body=b"x" * 3000))
     bomb = gzip.compress(b"\0" * 2_000_000)
     server.add("/bomb", Canned(body=bomb, headers={"Content-Encoding": "gzip"}))
-    with client(max_bytes=1000) as http:
-        with pytest.raises(ResponseTooLargeError):
-            http.get(server.url("/decl"))
+    with client(max_bytes=1000) as http, pytest.raises(ResponseTooLargeError):
+        http.get(server.url("/decl"))
     assert len(bomb) < 100_000
     with client(max_bytes=500_000) as http, pytest.raises(ResponseTooLargeError):
         http.get(server.url("/bomb"))
@@ -150,7 +151,9 @@ def test_declared_oversize_is_refused_and_gzip_bomb_counts_decoded_bytes(server:
 
 
 def test_429_then_success_honours_retry_after(server: LocalServer) -> None:
-    server.add("/jobs", Canned(429, b"{}", headers={"Retry-After": "7"}), Canned(200, b'{"maxErgebnisse": 0}'))
+    server.add(
+        "/jobs", Canned(429, b"{}", headers={"Retry-After": "7"}), Canned(200, b'{"maxErgebnisse": 0}')
+    )
     sleeps = Sleeps()
     with client(sleep=sleeps) as http:
         resp = http.get(server.url("/jobs"))

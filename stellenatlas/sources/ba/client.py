@@ -75,7 +75,15 @@ class BaQuery:
 
     def params(self) -> dict[str, str]:
         out: dict[str, str] = {}
-        for key in ("was", "wo", "umkreis", "angebotsart", "arbeitszeit", "befristung", "veroeffentlichtseit"):
+        for key in (
+            "was",
+            "wo",
+            "umkreis",
+            "angebotsart",
+            "arbeitszeit",
+            "befristung",
+            "veroeffentlichtseit",
+        ):
             value = getattr(self, key)
             if value not in (None, ""):
                 out[key] = str(value)
@@ -180,7 +188,12 @@ class BaClient:
             parts = self._split(query, first, regions_done=regions_done)
             if parts is not None:
                 sub_queries, regions_now = parts
-                log.info("BA-Abfrage %s hat %d Treffer: aufgeteilt in %d Teile", query, first.total, len(sub_queries))
+                log.info(
+                    "BA-Abfrage %s hat %d Treffer: aufgeteilt in %d Teile",
+                    query,
+                    first.total,
+                    len(sub_queries),
+                )
                 for sub in sub_queries:
                     sub_first = self.search_page(sub, 1)
                     if sub_first.total:
@@ -202,7 +215,8 @@ class BaClient:
     ) -> tuple[list[BaQuery], bool] | None:
         for name, values in SPLITS:
             if getattr(query, name) is None:
-                return [replace(query, **{name: v}) for v in values], False
+                changes: list[dict[str, Any]] = [{name: v} for v in values]
+                return [replace(query, **c) for c in changes], False
         if regions_done:
             return None
         places = [p for p in facet_values(first.payload, "arbeitsort") if p and p != query.wo]

@@ -231,7 +231,11 @@ def to_raw(item: Mapping[str, Any], details: Mapping[str, Any] | None = None) ->
         lines.append("Beruf laut Bundesagentur für Arbeit: " + ", ".join(occupations))
     if _homeoffice(item, details):
         lines.append("Homeoffice möglich.")
-    start = (item.get("eintrittszeitraum") or {}).get("von") if isinstance(item.get("eintrittszeitraum"), Mapping) else None
+    start = (
+        (item.get("eintrittszeitraum") or {}).get("von")
+        if isinstance(item.get("eintrittszeitraum"), Mapping)
+        else None
+    )
     start = start or item.get("eintrittsdatum") or d.get("eintrittsdatum")
     if start:
         lines.append(f"Eintritt ab {str(start)[:10]}")

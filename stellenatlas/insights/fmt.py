@@ -1,0 +1,53 @@
+"""German number formats shared by the page, its narrative and its fact sheet.
+
+One implementation on purpose: the narrative test compares the numbers of the text with the displayed values
+as strings, so both must come out of the same formatter.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+
+def de_num(value: float | int | None, digits: int = 0) -> str:
+    """12345.6 -> "12.346" (digits=0) / "12.345,6" (digits=1); None -> "–"."""
+    if value is None:
+        return "–"
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def de_int(value: int | None) -> str:
+    return de_num(value, 0)
+
+
+def eur(value: float | None) -> str:
+    """Whole euros with a narrow-free normal space: "4.450 €"."""
+    return "–" if value is None else f"{de_num(value)} €"
+
+
+def pct(value: float | None) -> str:
+    """A share 0..1 as whole percent: 0.4412 -> "44 %"."""
+    return "–" if value is None else f"{de_num(value * 100, 0)} %"
+
+
+def signed_pct(value: float | None) -> str:
+    """A relative change as signed whole percent: 0.12 -> "+12 %", -0.05 -> "−5 %" (typographic minus)."""
+    if value is None:
+        return "–"
+    n = round(value * 100)
+    if n == 0:
+        return "±0 %"
+    return f"{'+' if n > 0 else '−'}{de_num(abs(n))} %"
+
+
+def de_date(value: date | datetime | str | None) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return value.strftime("%d.%m.%Y")
+
+
+def km(value: float | None) -> str:
+    return "–" if value is None else f"{de_num(value, 1)} km"

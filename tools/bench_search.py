@@ -1,0 +1,593 @@
+"""Search benchmark: tantivy vs. a SQLite FTS5 baseline on the same postings and the same 1,000 queries.
+
+    python -m tools.bench_search                          # 50,000 postings, 1,000 queries (make bench)
+    python -m tools.bench_search --docs 1000000 --queries 1000
+    python -m tools.bench_search --docs 200000 --http 200000   # also /suche.json via `stellenatlas serve`
+
+Postings: text (title, description, employer, dates) comes from the sample generator
+(`stellenatlas.sources.sample.generate`, ~25,000 postings/s); occupation, places, working time, remote and
+salary are taken from the generator's ground truth (`RawPosting.extra`) instead of running the normalizers
+(~1,100 postings/s), so 1M postings are generated in about a minute. The normalizer is not what is measured.
+
+Queries: a FIXED, seeded mix (keywords with gender/compound/typo variants, occupation prefixes, city + radius,
+filters, date/salary/distance sorts, deep pages). Each engine answers every query with the total count and the
+requested page. Figures are wall-clock per query, single thread, warm (one untimed pass first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import os
+import platform
+import random
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from stellenatlas.refdata import places as refplaces
+from stellenatlas.search.analysis import query_words
+from stellenatlas.search.base import IndexDoc, IndexPlace, SearchQuery
+from stellenatlas.search.tantivy_index import EARTH_KM, haversine_km, rebuild
+from stellenatlas.sources.sample import generate, load_places
+from stellenatlas.sources.sample.catalog import OCCUPATIONS
+
+NOW = datetime(2026, 11, 1, 8, tzinfo=UTC)
+HOURS_PER_MONTH = 173.0
+
+
+# --- data ------------------------------------------------------------------------------------------------
+
+
+def _monthly(salary: dict[str, Any] | None) -> tuple[float | None, float | None]:
+    if not salary:
+        return None, None
+    factor = {"jahr": 1 / 12, "stunde": HOURS_PER_MONTH}.get(str(salary.get("period")), 1.0)
+    lo, hi = salary.get("min"), salary.get("max")
+    return (None if lo is None else float(lo) * factor, None if hi is None else float(hi) * factor)
+
+
+def bench_docs(n: int, seed: int = 42) -> Iterator[IndexDoc]:
+    """`n` postings as IndexDocs, ids 1..n; deterministic for (n, seed)."""
+    munis = refplaces.municipalities()
+    cache: dict[str, IndexPlace | None] = {}
+
+    def place(ags: str) -> IndexPlace | None:
+        if ags not in cache:
+            p = munis.get(ags)
+            cache[ags] = IndexPlace(p.ags, p.name, p.lat, p.lon) if p else None
+        return cache[ags]
+
+    for i, raw in enumerate(generate(n, seed, now=NOW), start=1):
+        extra = raw.extra
+        lo, hi = _monthly(extra.get("salary"))
+        yield IndexDoc(
+            id=i,
+            title=raw.title,
+            description=raw.description,
+            employer=raw.employer,
+            employer_sector=raw.employer_sector,
+            kldb=str(extra["kldb"]),
+            places=tuple(p for a in extra["place_ags"] if (p := place(a)) is not None),
+            working_time=str(extra["working_time"]),
+            remote=str(extra["remote"]),
+            salary_monthly_min=lo,
+            salary_monthly_max=hi,
+            posted_at=raw.posted_at,
+            extra_terms=tuple(extra.get("skills", ())),
+        )
+
+
+# --- the fixed query mix ---------------------------------------------------------------------------------
+
+_TYPO_SWAPS = (("ie", "i"), ("ck", "k"), ("tt", "t"), ("er", "re"))
+
+
+def _variant(rnd: random.Random, male: str, female: str) -> str:
+    """How people type a job title into a search box."""
+    roll = rnd.random()
+    if roll < 0.35:
+        return male
+    if roll < 0.5:
+        return female
+    if roll < 0.6:
+        return male + " (m/w/d)"
+    if roll < 0.7:
+        return male.replace("-", " ")
+    if roll < 0.8:
+        words = male.replace("-", " ").split()
+        return words[-1] if words else male
+    if roll < 0.9:  # one typo in the longest word
+        for a, b in _TYPO_SWAPS:
+            if a in male:
+                return male.replace(a, b, 1)
+        return male[:-1]
+    return male + " " + rnd.choice(["Teilzeit", "Quereinsteiger", "Homeoffice", "Tarif", "Berufseinsteiger"])
+
+
+def bench_queries(n: int = 1000, seed: int = 20261101) -> list[tuple[str, SearchQuery]]:
+    """(kind, query) pairs; the same list for the same (n, seed)."""
+    rnd = random.Random(seed)
+    cities = sorted(load_places(), key=lambda p: -p.population)[:80]
+    occs = list(OCCUPATIONS)
+    since = NOW - timedelta(days=30)
+    out: list[tuple[str, SearchQuery]] = []
+    for _ in range(n):
+        occ = rnd.choice(occs)
+        city = rnd.choice(cities)
+        text = _variant(rnd, occ.male, occ.female)
+        roll = rnd.random()
+        if roll < 0.30:
+            out.append(("keywords", SearchQuery(text=text)))
+        elif roll < 0.40:
+            prefix = occ.kldb[: rnd.choice([2, 3, 4, 5])]
+            out.append(
+                ("occupation", SearchQuery(kldb_prefix=prefix, sort=rnd.choice(["date", "relevance"])))
+            )
+        elif roll < 0.62:
+            radius = rnd.choice([0, 10, 25, 25, 50, 100])
+            use_text = rnd.random() < 0.7
+            out.append(
+                (
+                    "radius",
+                    SearchQuery(
+                        text=text if use_text else "",
+                        kldb_prefix="" if use_text else occ.kldb[:3],
+                        lat=city.lat,
+                        lon=city.lon,
+                        radius_km=float(radius),
+                        sort="relevance" if use_text else "distance",
+                    ),
+                )
+            )
+        elif roll < 0.77:
+            out.append(
+                (
+                    "filters",
+                    SearchQuery(
+                        text=text if rnd.random() < 0.6 else "",
+                        working_time=rnd.choice([None, "vollzeit", "teilzeit"]),
+                        remote=rnd.choice([None, None, "hybrid", "remote"]),
+                        salary_min_monthly=rnd.choice([None, 3000.0, 4000.0]),
+                        posted_since=since if rnd.random() < 0.5 else None,
+                    ),
+                )
+            )
+        elif roll < 0.90:
+            out.append(("sort", SearchQuery(text=text, sort=rnd.choice(["date", "salary"]))))
+        else:
+            out.append(("deep_page", SearchQuery(text=occ.male.split()[-1], page=rnd.randint(20, 100))))
+    return out
+
+
+# --- SQLite FTS5 baseline --------------------------------------------------------------------------------
+
+
+class Fts5Baseline:
+    """The same postings in SQLite: FTS5 (unicode61, diacritics removed) + a B-tree table for filters.
+
+    German stemming does not exist in FTS5; the closest cheap approximation is a prefix query on each
+    word shortened by two letters ("koordinator*" for "Koordinatorin"). Radius: lat/lon box in SQL, exact
+    haversine in Python, like the first tantivy implementation.
+    """
+
+    def __init__(self, path: Path, timeout_s: float = 2.0) -> None:
+        self.timeout_s = timeout_s
+        self.timeouts = 0
+        self.db = sqlite3.connect(path)
+        self.db.executescript(
+            """
+            PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
+            CREATE TABLE IF NOT EXISTS doc(id INTEGER PRIMARY KEY, kldb TEXT, working_time TEXT, remote TEXT,
+                employer TEXT, sal_max REAL, sal_sort REAL, posted_ts INTEGER);
+            CREATE TABLE IF NOT EXISTS place(doc_id INTEGER, lat REAL, lon REAL);
+            CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, body, employer,
+                tokenize = 'unicode61 remove_diacritics 2', detail = 'column');
+            """
+        )
+
+    def build(self, docs: Iterable[IndexDoc], batch: int = 5000) -> int:
+        n = 0
+        rows: list[tuple[Any, ...]] = []
+        places: list[tuple[int, float, float]] = []
+        texts: list[tuple[int, str, str, str]] = []
+
+        def flush() -> None:
+            self.db.executemany("INSERT INTO doc VALUES (?,?,?,?,?,?,?,?)", rows)
+            self.db.executemany("INSERT INTO place VALUES (?,?,?)", places)
+            self.db.executemany("INSERT INTO fts(rowid, title, body, employer) VALUES (?,?,?,?)", texts)
+            rows.clear()
+            places.clear()
+            texts.clear()
+
+        for d in docs:
+            lo, hi = d.salary_monthly_min, d.salary_monthly_max
+            top = hi if hi is not None else lo
+            mid = (lo + hi) / 2 if lo is not None and hi is not None else top
+            ts = int(d.posted_at.timestamp()) if d.posted_at else None
+            rows.append((d.id, d.kldb, d.working_time, d.remote, d.employer.lower(), top, mid, ts))
+            places.extend((d.id, p.lat, p.lon) for p in d.places)
+            texts.append((d.id, d.title, d.description + "\n" + " ".join(d.extra_terms), d.employer))
+            n += 1
+            if len(rows) >= batch:
+                flush()
+        flush()
+        self.db.executescript(
+            """
+            CREATE INDEX IF NOT EXISTS doc_kldb ON doc(kldb);
+            CREATE INDEX IF NOT EXISTS doc_posted ON doc(posted_ts);
+            CREATE INDEX IF NOT EXISTS place_lat ON place(lat, lon);
+            INSERT INTO fts(fts) VALUES ('optimize');
+            """
+        )
+        self.db.commit()
+        return n
+
+    @staticmethod
+    def _match(text: str) -> str:
+        terms = []
+        for w in query_words(text[:200]):
+            if len(w) < 2:
+                continue
+            stem = w[: max(4, len(w) - 2)] if len(w) > 5 else w
+            terms.append('"' + stem.replace('"', "") + '"*')
+        return " AND ".join(terms)
+
+    def search(self, q: SearchQuery) -> tuple[int, list[int]]:
+        """Total and page ids; a query running longer than `timeout_s` is aborted and counted as timed out."""
+        deadline = time.perf_counter() + self.timeout_s
+        self.db.set_progress_handler(lambda: int(time.perf_counter() > deadline), 20_000)
+        try:
+            return self._search(q)
+        except sqlite3.OperationalError as exc:
+            if "interrupted" not in str(exc):
+                raise
+            self.timeouts += 1
+            return -1, []
+
+    def _search(self, q: SearchQuery) -> tuple[int, list[int]]:
+        where: list[str] = []
+        args: list[Any] = []
+        match = self._match(q.text)
+        cte, join, score = "", "", "0.0"
+        if match:
+            # Materialised first: otherwise the planner may evaluate MATCH once per joined row.
+            cte = "WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(fts, 3.0, 1.0, 0.5) AS score FROM fts WHERE fts MATCH ?) "
+            join = "JOIN m ON m.id = doc.id"
+            args.append(match)
+            score = "m.score"  # smaller is better
+        if q.kldb_prefix:
+            where.append("doc.kldb >= ? AND doc.kldb < ?")
+            args += [q.kldb_prefix, q.kldb_prefix + ":"]  # ":" sorts right after "9"
+        for col, val in (("working_time", q.working_time), ("remote", q.remote)):
+            if val:
+                where.append(f"doc.{col} = ?")
+                args.append(val)
+        if q.salary_min_monthly is not None:
+            where.append("doc.sal_max >= ?")
+            args.append(q.salary_min_monthly)
+        if q.posted_since is not None:
+            where.append("doc.posted_ts >= ?")
+            args.append(int(q.posted_since.timestamp()))
+        cond = " AND ".join(where) or "1"
+        offset = (max(1, min(q.page, 100)) - 1) * q.page_size
+        order = {
+            "relevance": f"{score}, doc.posted_ts DESC",
+            "date": "doc.posted_ts DESC",
+            "salary": "doc.sal_sort IS NULL, doc.sal_sort DESC",
+            "distance": "doc.posted_ts DESC",
+        }[q.sort]
+        if q.lat is None or q.lon is None:
+            total = self.db.execute(f"{cte}SELECT count(*) FROM doc {join} WHERE {cond}", args).fetchone()[0]
+            rows = self.db.execute(
+                f"{cte}SELECT doc.id FROM doc {join} WHERE {cond} ORDER BY {order} LIMIT ? OFFSET ?",
+                [*args, q.page_size, offset],
+            ).fetchall()
+            return int(total), [r[0] for r in rows]
+        radius = max(1.0, q.radius_km if q.radius_km is not None else 1000.0)
+        dlat = radius / (math.pi * EARTH_KM / 180)
+        dlon = dlat / max(math.cos(math.radians(q.lat)), 0.01)
+        sql = (
+            f"{cte}SELECT doc.id, place.lat, place.lon, {score}, doc.posted_ts, doc.sal_sort FROM place "
+            f"JOIN doc ON doc.id = place.doc_id {join} WHERE {cond} AND place.lat BETWEEN ? AND ? "
+            f"AND place.lon BETWEEN ? AND ?"
+        )
+        best: dict[int, tuple[float, float, int, float]] = {}
+        box = [q.lat - dlat, q.lat + dlat, q.lon - dlon, q.lon + dlon]
+        for pid, la, lo, sc, ts, sal in self.db.execute(sql, [*args, *box]):
+            dist = haversine_km(q.lat, q.lon, la, lo)
+            if dist <= radius and (pid not in best or dist < best[pid][0]):
+                best[pid] = (dist, sc, ts or 0, sal if sal is not None else -1.0)
+        key: Callable[[tuple[int, tuple[float, float, int, float]]], Any] = {
+            "relevance": lambda kv: (kv[1][1], -kv[1][2]),
+            "date": lambda kv: -kv[1][2],
+            "salary": lambda kv: -kv[1][3],
+            "distance": lambda kv: kv[1][0],
+        }[q.sort]
+        ranked = sorted(best.items(), key=key)
+        return len(ranked), [pid for pid, _ in ranked[offset : offset + q.page_size]]
+
+
+# --- measuring -------------------------------------------------------------------------------------------
+
+
+def _pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p * len(ordered)))]
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    return {
+        "p50": round(statistics.median(values), 2),
+        "p95": round(_pct(values, 0.95), 2),
+        "p99": round(_pct(values, 0.99), 2),
+        "max": round(max(values), 2),
+    }
+
+
+def time_queries(
+    run: Callable[[SearchQuery], object], queries: list[tuple[str, SearchQuery]]
+) -> dict[str, dict[str, float]]:
+    for _, q in queries[:200]:  # warm caches (mmap pages, sqlite page cache) untimed
+        run(q)
+    by_kind: dict[str, list[float]] = {"all": []}
+    for kind, q in queries:
+        t = time.perf_counter()
+        run(q)
+        ms = (time.perf_counter() - t) * 1000
+        by_kind["all"].append(ms)
+        by_kind.setdefault(kind, []).append(ms)
+    return {k: _summary(v) for k, v in by_kind.items()}
+
+
+def _dir_bytes(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def machine_notes() -> dict[str, Any]:
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "loadavg_1m_at_start": round(load[0], 2),
+    }
+
+
+def bench_engines(n_docs: int, n_queries: int, workdir: Path, fts: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {"docs": n_docs, "queries": n_queries, "machine": machine_notes()}
+    queries = bench_queries(n_queries)
+    index_dir = workdir / "index"
+    t0 = time.perf_counter()
+    index = rebuild(bench_docs(n_docs), index_dir)
+    build_s = time.perf_counter() - t0
+    size = _dir_bytes(index_dir / index.generation)
+    out["tantivy_build"] = {
+        "seconds": round(build_s, 1),
+        "docs_per_s": round(n_docs / build_s),
+        "index_bytes": size,
+        "bytes_per_posting": round(size / n_docs),
+        "note": "includes generating the postings (~25k/s) in the same thread",
+    }
+    print(json.dumps(out["tantivy_build"]), file=sys.stderr)
+    t0 = time.perf_counter()
+    gen_n = sum(1 for _ in bench_docs(min(n_docs, 100_000)))
+    out["generator_docs_per_s"] = round(gen_n / (time.perf_counter() - t0))
+    for facets in (False, True):
+        label = "tantivy_facets" if facets else "tantivy"
+        qs = [(k, dataclasses.replace(q, facets=facets)) for k, q in queries]
+        out[label] = time_queries(index.search, qs)
+        print(label, json.dumps(out[label]["all"]), file=sys.stderr)
+    if fts:
+        db_path = workdir / "fts.sqlite"
+        base = Fts5Baseline(db_path)
+        t0 = time.perf_counter()
+        base.build(bench_docs(n_docs))
+        build_s = time.perf_counter() - t0
+        out["fts5_build"] = {
+            "seconds": round(build_s, 1),
+            "docs_per_s": round(n_docs / build_s),
+            "bytes_per_posting": round(db_path.stat().st_size / n_docs),
+        }
+        out["fts5"] = time_queries(base.search, queries)
+        out["fts5_timeouts"] = f"{base.timeouts} query runs aborted after {base.timeout_s} s (timed as such)"
+        print("fts5", json.dumps(out["fts5"]["all"]), file=sys.stderr)
+        base.db.close()
+    return out
+
+
+# --- HTTP --------------------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fill_store(n_docs: int, var_dir: Path) -> None:
+    """Store + index holding the benchmark postings, through the product's own code paths."""
+    from stellenatlas.domain.models import (
+        Employer,
+        Posting,
+        Remote,
+        Salary,
+        SalaryPeriod,
+        Sector,
+        WorkingTime,
+    )
+    from stellenatlas.services import open_services
+    from stellenatlas.settings import load_settings
+
+    settings = load_settings(var_dir=str(var_dir), database_url=None, index_dir=None)
+    subprocess.run(
+        [str(Path(sys.executable).with_name("stellenatlas")), "db", "upgrade"],
+        check=True,
+        env={**os.environ, "STELLENATLAS_VAR_DIR": str(var_dir)},
+    )
+    svc = open_services(settings)
+
+    def postings() -> Iterator[Posting]:
+        for d in bench_docs(n_docs):
+            sal = None
+            if d.salary_monthly_min is not None or d.salary_monthly_max is not None:
+                sal = Salary(min=d.salary_monthly_min, max=d.salary_monthly_max, period=SalaryPeriod.MONTH)
+            yield Posting(
+                source="bench",
+                source_id=f"bench-{d.id}",
+                title=d.title,
+                employer=Employer(
+                    name=d.employer, sector=Sector(d.employer_sector) if d.employer_sector else Sector.OTHER
+                ),
+                description=d.description,
+                location_text=d.places[0].name if d.places else "Remote",
+                place_ags=tuple(p.ags for p in d.places),
+                kldb=d.kldb,
+                salary=sal,
+                working_time=WorkingTime(d.working_time),
+                remote=Remote(d.remote),
+                skills=d.extra_terms,
+                posted_at=d.posted_at,
+            )
+
+    batch: list[Posting] = []
+    for p in postings():
+        batch.append(p)
+        if len(batch) >= 2000:
+            svc.store.upsert_postings(batch)
+            batch.clear()
+    if batch:
+        svc.store.upsert_postings(batch)
+    svc.close()
+
+
+def bench_http(var_dir: Path, n_queries: int, wrk_seconds: int = 10) -> dict[str, Any]:
+    import httpx
+
+    port = _free_port()
+    env = {**os.environ, "STELLENATLAS_VAR_DIR": str(var_dir)}
+    cmd = [
+        str(Path(sys.executable).with_name("stellenatlas")),
+        "serve",
+        "--workers",
+        "2",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    server = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+    out: dict[str, Any] = {"command": " ".join(cmd)}
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            for _ in range(200):
+                try:
+                    if client.get("/suche.json", params={"q": "Pflege"}).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.25)
+            cities = [p.name for p in sorted(load_places(), key=lambda p: -p.population)[:80]]
+            rnd = random.Random(5)
+            params = []
+            for kind, q in bench_queries(n_queries):
+                p: dict[str, Any] = {"q": q.text[:200]}
+                if q.kldb_prefix:
+                    p["beruf"] = q.kldb_prefix
+                if kind == "radius":
+                    p["ort"] = rnd.choice(cities)
+                    p["umkreis"] = int(min(q.radius_km or 0, 200))
+                if q.working_time:
+                    p["arbeitszeit"] = q.working_time
+                if q.remote:
+                    p["remote"] = q.remote
+                if q.sort != "relevance" and (q.sort != "distance" or "ort" in p):
+                    p["sort"] = q.sort
+                p["page"] = q.page
+                params.append(p)
+            for p in params[:100]:
+                client.get("/suche.json", params=p)
+            times: list[float] = []
+            statuses: dict[int, int] = {}
+            for p in params:
+                t = time.perf_counter()
+                r = client.get("/suche.json", params=p)
+                times.append((time.perf_counter() - t) * 1000)
+                statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+            out["single_client"] = _summary(times)
+            out["statuses"] = statuses
+        wrk = shutil.which("wrk")
+        if wrk:
+            url = f"{base}/suche.json?q=Pflegefachkraft&ort=Essen&umkreis=25"
+            for conns in (4, 16):
+                res = subprocess.run(
+                    [wrk, "-t2", f"-c{conns}", f"-d{wrk_seconds}s", "--latency", url],
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                out[f"wrk_c{conns}"] = {"url": url, "output": res.stdout.strip().splitlines()}
+        else:
+            out["wrk"] = "wrk not installed (apt-get install -y wrk)"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=50_000)
+    ap.add_argument("--queries", type=int, default=1000)
+    ap.add_argument("--no-fts", action="store_true", help="skip the SQLite FTS5 baseline")
+    ap.add_argument(
+        "--http", type=int, default=0, help="postings in the store for the HTTP benchmark (0 = skip)"
+    )
+    ap.add_argument("--wrk-seconds", type=int, default=10)
+    ap.add_argument("--workdir", type=Path, default=None, help="keep data here (default: temporary)")
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
+    args = ap.parse_args(argv)
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="stellenatlas-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        result = bench_engines(args.docs, args.queries, work, fts=not args.no_fts)
+        if args.http:
+            var_dir = work / "var"
+            t0 = time.perf_counter()
+            fill_store(args.http, var_dir)
+            subprocess.run(
+                [str(Path(sys.executable).with_name("stellenatlas")), "index", "rebuild"],
+                check=True,
+                env={**os.environ, "STELLENATLAS_VAR_DIR": str(var_dir)},
+                stdout=subprocess.DEVNULL,
+            )
+            result["http_store_docs"] = args.http
+            result["http_setup_s"] = round(time.perf_counter() - t0, 1)
+            result["http"] = bench_http(var_dir, args.queries, args.wrk_seconds)
+        text = json.dumps(result, indent=2, ensure_ascii=False)
+        print(text)
+        if args.json:
+            args.json.write_text(text + "\n", encoding="utf-8")
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
