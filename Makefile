@@ -45,13 +45,18 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy stellenatlas
 
+# Figures go to docs/benchmarks.md. The 1M-posting search benchmark: python -m tools.bench_search --docs 1000000
 bench: $(STAMP)
 	$(BIN)/python -m tools.bench
+	$(BIN)/python -m tools.bench_normalize 5000 --repeat 3
+	$(BIN)/python -m tools.bench_search --docs 50000 --queries 1000
 
+# Normalizer quality; figures go to docs/quality*.md. Reads the reference data in ../shared/data.
 eval: $(STAMP)
 	$(BIN)/python -m tools.eval_occupation
 	$(BIN)/python -m tools.eval_places
 	$(BIN)/python -m tools.eval_salary
+	$(BIN)/python -m tools.eval_dedup
 
 # Regenerates the shipped reference data from ../shared/data (not needed at install time).
 refdata: $(STAMP)

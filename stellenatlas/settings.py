@@ -50,6 +50,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "max_body_bytes", 1_000_000, "Largest request body accepted (bytes); larger requests get 413.", int
     ),
+    Setting(
+        "mailer",
+        "file",
+        "How alert mails leave: 'file' writes .eml files into <var_dir>/mail (default, needs no mail server; "
+        "what `make demo` uses), 'smtp' sends via smtp_host:smtp_port.",
+    ),
+    Setting("smtp_host", "127.0.0.1", "SMTP server for alert mails (mailer=smtp)."),
+    Setting("smtp_port", 25, "SMTP port (mailer=smtp).", int),
+    Setting("smtp_user", "", "SMTP login user; empty = no login."),
+    Setting("smtp_password", "", "SMTP login password."),
+    Setting("smtp_starttls", False, "Use STARTTLS before login (1/true/ja or 0/false/nein).", bool),
+    Setting("mail_from", "stellenatlas <jobalarm@localhost>", "Sender address of alert mails."),
 )
 
 
@@ -66,6 +78,13 @@ class Settings:
     page_size: int
     secret_key: str
     max_body_bytes: int
+    mailer: str = "file"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "stellenatlas <jobalarm@localhost>"
 
     def replace(self, **changes: Any) -> Settings:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -87,6 +106,13 @@ def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settin
                 raise SettingsError(
                     f"STELLENATLAS_{s.name.upper()} muss eine ganze Zahl sein, nicht {raw!r}"
                 ) from None
+        if isinstance(raw, str) and s.type is bool:
+            flag = raw.strip().lower()
+            if flag not in ("1", "true", "ja", "yes", "0", "false", "nein", "no", ""):
+                raise SettingsError(
+                    f"STELLENATLAS_{s.name.upper()} muss 1/true oder 0/false sein, nicht {raw!r}"
+                )
+            raw = flag in ("1", "true", "ja", "yes")
         values[s.name] = raw
     var_dir = values["var_dir"] or _default_var()
     values["var_dir"] = var_dir
@@ -100,6 +126,8 @@ def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settin
     for name in ("min_salary_sample", "port", "max_page", "page_size", "max_body_bytes"):
         if values[name] <= 0:
             raise SettingsError(f"STELLENATLAS_{name.upper()} muss größer als 0 sein")
+    if values["mailer"] not in ("file", "smtp"):
+        raise SettingsError("STELLENATLAS_MAILER muss 'file' oder 'smtp' sein")
     return Settings(**values)
 
 

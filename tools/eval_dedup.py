@@ -135,6 +135,7 @@ def build_set(n: int, seed: int) -> tuple[list[RawPosting], set[frozenset[str]],
     truth: set[frozenset[str]] = set()
     kind: dict[str, str] = {}
     by_occ: dict[str, list[RawPosting]] = {}
+    used: set[str] = set()
     for s in spare:
         by_occ.setdefault(s.extra["occupation"], []).append(s)
     other_places = [p for p in load_places() if p.population > 100_000]
@@ -146,17 +147,31 @@ def build_set(n: int, seed: int) -> tuple[list[RawPosting], set[frozenset[str]],
             truth |= {frozenset((a, b)) for a in ids for b in ids if a < b}
             raws += copies
         elif r < 0.7:  # the same employer's different job
-            other = next((s for s in spare[i::7] if s.extra["kldb"][:3] != raw.extra["kldb"][:3]), None)
+            other = next(
+                (
+                    s
+                    for s in spare[i::7]
+                    if s.extra["kldb"][:3] != raw.extra["kldb"][:3] and s.source_id not in used
+                ),
+                None,
+            )
             if other:
+                used.add(other.source_id)
                 desc = other.description.replace(other.employer, raw.employer)
                 neg = replace(other, source="board", source_id=f"{raw.source_id}-otherjob", employer=raw.employer,
                               description=desc, location=raw.location)  # fmt: skip
                 raws.append(neg)
                 kind[neg.source_id] = "same employer, other job"
         elif r < 0.8:  # the same title at another employer, same city
-            mates = [s for s in by_occ.get(raw.extra["occupation"], []) if s.employer != raw.employer]
+            mates = [
+                s
+                for s in by_occ.get(raw.extra["occupation"], [])
+                if s.employer != raw.employer and s.source_id not in used
+            ]
             if mates:
                 other = rng.choice(mates)
+                used.add(other.source_id)  # each spare posting serves once: two negatives from one
+                # spare posting would share text and employer, i.e. be true duplicates of each other
                 neg = replace(other, source="board", source_id=f"{raw.source_id}-otheremp", title=raw.title,
                               location=raw.location)  # fmt: skip
                 raws.append(neg)

@@ -22,7 +22,9 @@ from playwright.sync_api import sync_playwright
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
-def screenshot(url: str, out: Path, width: int = 1200, clip_top: int | None = None, clip_height: int = 0) -> None:
+def screenshot(
+    url: str, out: Path, width: int = 1200, clip_top: int | None = None, clip_height: int = 0
+) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
@@ -46,7 +48,9 @@ def screenshot(url: str, out: Path, width: int = 1200, clip_top: int | None = No
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--base", default="http://127.0.0.1:8015")
     parser.add_argument("--path", default="/beruf/it-projektkoordinator/gelsenkirchen")
     parser.add_argument("--out", default="docs/screenshots/beruf-it-projektkoordinator-gelsenkirchen.png")

@@ -141,6 +141,7 @@ def ingest_sample(count: int, seed: int, as_of: datetime | None) -> None:
             full_sync=True,
             progress=bar.update,
             now=now,
+            page_min_sample=svc.settings.min_salary_sample,
         )
     click.echo(report.summary())
 
@@ -163,9 +164,37 @@ def index_rebuild() -> None:
 
     svc = _services()
     municipalities = refplaces.municipalities()
-    docs = (doc_from_posting(p, municipalities) for p in svc.store.iter_postings(status="aktiv"))
+    docs = (
+        doc_from_posting(p, municipalities)
+        for p in svc.store.iter_postings(status="aktiv")
+        if p.duplicate_of is None  # search shows each job once
+    )
     fresh = rebuild(docs, svc.settings.index_dir)
     click.echo(f"Suchindex neu aufgebaut: {fresh.count()} Stellen ({svc.settings.index_dir}).")
+
+
+@cli.group()
+def dedup() -> None:
+    """Near-duplicate postings across sources."""
+
+
+@dedup.command("run")
+@friendly
+def dedup_run() -> None:
+    """Recompute all duplicate links over the active postings (ingest links new postings as they come).
+
+    Example: stellenatlas dedup run
+    """
+    from stellenatlas.sources.ingest import index_postings
+    from stellenatlas.store.dedup_run import dedup_all
+
+    svc = _services()
+    report = dedup_all(svc.store)
+    changed = [pid for pid, _ in report.changes]
+    if changed:
+        index_postings(svc.index, svc.store.get_postings(changed))
+        svc.index.commit()
+    click.echo(report.summary())
 
 
 @cli.group()
@@ -261,6 +290,13 @@ def page(occupation: str, city: str) -> None:
 from stellenatlas.cli.sources import register as _register_sources  # noqa: E402
 
 _register_sources(ingest)
+from stellenatlas.cli.alerts import register as _register_alerts  # noqa: E402
+
+_register_alerts(cli)
+
+from stellenatlas.cli.admin import admin as _admin  # noqa: E402
+
+cli.add_command(_admin)
 
 
 def main() -> None:

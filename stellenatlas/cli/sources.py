@@ -129,6 +129,7 @@ def register(ingest_group: click.Group) -> None:
                 with_details=not ohne_details,
                 max_results=max_results,
                 progress=ticker,
+                page_min_sample=svc.settings.min_salary_sample,
             )
         ticker.done()
         click.echo(result.summary())
@@ -157,7 +158,14 @@ def register(ingest_group: click.Group) -> None:
             # one source "jsonld" spans many sites, so a crawl of some never expires the others' postings;
             # career-page postings end by validThrough (the runner expires those) or by a later BA/feed sync
             raws = crawler.crawl(urls, sitemap=sitemap, max_pages=max_seiten, on_page=ticker)
-            report = run_ingest(raws, svc.store, svc.index, source=SOURCE, full_sync=False)
+            report = run_ingest(
+                raws,
+                svc.store,
+                svc.index,
+                source=SOURCE,
+                full_sync=False,
+                page_min_sample=svc.settings.min_salary_sample,
+            )
         ticker.done()
         click.echo(crawler.stats.summary())
         click.echo(report.summary())
@@ -204,6 +212,7 @@ def register(ingest_group: click.Group) -> None:
                 full_sync=not teilweise,
                 max_error_share=max_fehlerquote,
                 progress=lambda n: bar.update(1),
+                page_min_sample=svc.settings.min_salary_sample,
             )
         click.echo(parsed.report())
         click.echo(report.summary())

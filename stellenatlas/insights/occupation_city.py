@@ -316,7 +316,7 @@ EDUCATION_LABELS = {
 # Below this many postings in 12 months a page says that its figures rest on very few postings.
 THIN_POSTINGS = 10
 # Bump when the shape of the facts changes: stored facts of another version are recomputed, not shown.
-FACTS_VERSION = 4
+FACTS_VERSION = 5
 
 
 def page_key(kldb: str, ags: str) -> str:
@@ -346,7 +346,8 @@ def role_facts(
             # title reads better where there is no page title to show
             without.append({"kldb": other.kldb, "title": other.title or other.short_title, "url": None})
     with_page.sort(key=lambda r: (-r["count"], r["title"]))
-    related = (with_page + without)[:limit]
+    # the ones with a page first; a few without one for orientation, not the whole KldB group
+    related = with_page[:limit] + without[: max(0, min(5, limit - len(with_page)))]
     return {
         "description": text,
         "description_source": source,

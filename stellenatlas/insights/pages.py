@@ -73,8 +73,12 @@ def display_title(title: str) -> str:
     return strip_gender_forms(title)
 
 
-def resolve_occupation(text: str) -> tuple[str, Occupation, str] | None:
-    """Occupation from a slug or a free title: (display title, occupation, canonical slug)."""
+def resolve_occupation(text: str, *, classify: bool = True) -> tuple[str, Occupation, str] | None:
+    """Occupation from a slug or a free title: (display title, occupation, canonical slug).
+
+    With `classify=False` only known titles (by slug) are accepted: a page URL must name its occupation, not
+    leave it to the title classifier, which maps typos to whatever title is nearest.
+    """
     text = text.strip()[:200]
     if not text:
         return None
@@ -83,6 +87,8 @@ def resolve_occupation(text: str) -> tuple[str, Occupation, str] | None:
     if found is not None:
         title, occ = found
         return display_title(title), occ, refocc.slug_for(title)
+    if not classify:
+        return None
     result = classify_title(text.replace("-", " ") if "-" in text and " " not in text else text)
     if result.kldb and result.confidence >= MIN_CONFIDENCE:
         classified = refocc.kldb(result.kldb)
@@ -105,8 +111,9 @@ def resolve_city(text: str) -> Place | None:
     return None
 
 
-def find_page(occupation_text: str, city_text: str) -> PageRef:
-    occ = resolve_occupation(occupation_text)
+def find_page(occupation_text: str, city_text: str, *, classify: bool = True) -> PageRef:
+    """The page of an occupation (slug or free title; see `resolve_occupation`) in a city."""
+    occ = resolve_occupation(occupation_text, classify=classify)
     place = resolve_city(city_text)
     if occ is None:
         suggestions = [
@@ -224,6 +231,8 @@ def render_text(facts: dict[str, Any]) -> str:
             f"Gehalt (Monat, brutto, n={sal['n']}, {where}): 25 % {_eur(sal['q25'])}, "
             f"Median {_eur(sal['median'])}, 75 % {_eur(sal['q75'])}"
         )
+        if sal.get("experience_region") and sal["experience_region"] != sal["region"]:
+            lines.append(f"  nach Erfahrung ({sal['experience_region']}):")
         for row in sal["by_experience"]:
             if row["median"] is not None:
                 lines.append(f"  {row['label']}: {_eur(row['q25'])} – {_eur(row['q75'])} (n={row['n']})")
@@ -231,6 +240,20 @@ def render_text(facts: dict[str, Any]) -> str:
         lines.append(
             f"Gehalt: zu wenige Angaben (mindestens {sal['min_sample']} nötig, auch in größeren Regionen)."
         )
+    tariff = sal.get("tariff")
+    if tariff:
+        lines.append(f"Tarifgruppen ({tariff['region']}, {tariff['n']} Anzeigen):")
+        lines += [
+            f"  {g['tariff']}: {_eur(g['min'])} – {_eur(g['max'])} (n={g['n']})" for g in tariff["groups"][:5]
+        ]
+    req = facts.get("requirements") or {}
+    if req.get("n"):
+        edu = ", ".join(
+            f"{e['label']} {round((e['share'] or 0) * 100)} %" for e in req.get("education", []) if e["count"]
+        )
+        lines += ["", f"Abschluss (n={req['n']}): {edu}"]
+        if req.get("career_changer_share") is not None:
+            lines.append(f"Offen für Quereinsteiger: {round(req['career_changer_share'] * 100)} %")
     if facts["employers"]:
         lines += ["", "Arbeitgeber mit den meisten Anzeigen:"]
         lines += [f"  {e['name']}: {e['count']}" for e in facts["employers"][:5]]

@@ -11,9 +11,12 @@ show Land and Germany comparison figures up to MAX_AGE old.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from stellenatlas.insights.occupation_city import FACTS_VERSION, FactCache, page_key
 from stellenatlas.insights.pages import PageRef, _canonical_title, display_title, page_list
@@ -22,6 +25,7 @@ from stellenatlas.refdata import places as refplaces
 from stellenatlas.store.repo import Store
 
 MAX_AGE = timedelta(hours=6)
+log = logging.getLogger(__name__)
 
 
 def pages_by_place(store: Store) -> dict[str, dict[str, dict[str, Any]]]:
@@ -70,9 +74,21 @@ def load_facts(
     if entry is not None and is_fresh(entry[1], entry[0], min_sample=min_sample, now=now):
         facts, cached = entry[1], True
     else:
-        facts, cached = compute_and_store(store, ref, min_sample=min_sample, today=now.date()), False
+        facts, cached = _compute_for_request(store, ref, min_sample=min_sample, today=now.date()), False
     facts["occupation"] = {**facts["occupation"], "title": ref.title, "slug": ref.occupation_slug}
     return facts, cached
+
+
+def _compute_for_request(store: Store, ref: PageRef, *, min_sample: int, today: date) -> dict[str, Any]:
+    """Facts computed while a visitor waits. Storing them is a bonus: when the database refuses the write
+    (SQLite busy with an ingest), the page is still served and the next request tries again."""
+    pages_here = pages_by_place(store).get(ref.place.ags, {})
+    facts = ref.facts(store, min_sample=min_sample, today=today, pages_here=pages_here)
+    try:
+        store.put_insight(page_key(ref.occupation.kldb, ref.place.ags), facts)
+    except SQLAlchemyError:
+        log.warning("could not store the facts of %s", ref.url, exc_info=True)
+    return facts
 
 
 def _ref(kldb: str, ags: str, title: str, slug: str) -> PageRef | None:

@@ -7,7 +7,8 @@ gender forms in the title, reordered paragraphs, board boilerplate, "45879 Gelse
 1. Candidates: MinHash signatures of word shingles of the description, LSH banding (plus an exact block on
    employer x occupation, see `block_key`, because heavy edits push the description Jaccard below what LSH
    finds reliably). The stateful index lives in `stellenatlas.store.dedup_run`.
-2. Verification: `compare()` scores a candidate pair from title, employer, place and description similarity,
+2. Verification: `compare()` scores a candidate pair from title, employer, place and description similarity
+   (exact Jaccard of the description word sets; the MinHash estimate only pre-filters candidates),
    and `is_duplicate()` applies the documented decision rule (thresholds below).
 
 Determinism: shingles are hashed with crc32 (Python's `hash()` is salted per process) and the MinHash

@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from stellenatlas.domain import Posting, PostingStatus, RawPosting
+from stellenatlas.insights.pages import page_list
+from stellenatlas.insights.precompute import refresh_pages_for
 from stellenatlas.normalize.pipeline import Rejected, normalize
 from stellenatlas.refdata import places as refplaces
 from stellenatlas.search.base import SearchIndex, doc_from_posting
+from stellenatlas.store.dedup_run import DedupIndex, DedupReport, link_duplicates
 from stellenatlas.store.repo import Store
 
 log = logging.getLogger(__name__)
@@ -31,6 +34,8 @@ class IngestReport:
     expired: int = 0
     rejected: int = 0
     unresolved_places: int = 0
+    duplicates_linked: int = 0
+    pages_refreshed: int = 0
     unclassified: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
 
@@ -49,19 +54,22 @@ class IngestReport:
                 f" (davon neu/aktualisiert: {self.unclassified} ohne Berufszuordnung, "
                 f"{self.unresolved_places} ohne Ortszuordnung)"
             )
+        if self.duplicates_linked:
+            text += f"; {self.duplicates_linked} als Dublette verknüpft"
         if self.reasons:
             text += "\nAblehnungsgründe: " + "; ".join(f"{r}: {n}" for r, n in self.reasons.most_common(10))
         return text
 
 
 def index_postings(index: SearchIndex, postings: Iterable[Posting]) -> int:
-    """(Re)index postings: open ones are added, all others only removed (search shows open postings)."""
+    """(Re)index postings: open ones are added, all others only removed. Search shows each open job once, so a
+    posting linked as the duplicate of another is removed too."""
     municipalities = refplaces.municipalities()
     postings = [p for p in postings if p.id is not None]
-    index.delete(p.id for p in postings if p.id is not None and p.status is not PostingStatus.ACTIVE)
-    return index.add(
-        doc_from_posting(p, municipalities) for p in postings if p.status is PostingStatus.ACTIVE
-    )
+    shown = [p for p in postings if p.status is PostingStatus.ACTIVE and p.duplicate_of is None]
+    shown_ids = {p.id for p in shown}
+    index.delete(p.id for p in postings if p.id is not None and p.id not in shown_ids)
+    return index.add(doc_from_posting(p, municipalities) for p in shown)
 
 
 def ingest(
@@ -74,13 +82,21 @@ def ingest(
     batch_size: int = 2000,
     now: datetime | None = None,
     progress: Callable[[int], None] | None = None,
+    dedup: bool = True,
+    page_min_sample: int | None = None,
 ) -> IngestReport:
     """Ingest `raws` from one source. With `full_sync` the run saw everything the source has, so active postings
-    of that source that were not seen are marked expired (never deleted)."""
+    of that source that were not seen are marked expired (never deleted). With `dedup`, new and changed postings
+    are checked against the active ones and near-duplicates linked (`duplicate_of`), not deleted. With
+    `page_min_sample`, the precomputed occupation × city pages that the run touched and that are listed (have
+    enough data) are recomputed, so their figures stay current without a full `insights refresh`."""
     now = now or datetime.now(UTC)
     report = IngestReport(source=source)
     seen_ids: set[str] = set()
     run_id = store.record_run(source=source, started_at=datetime.now(UTC))
+    dedup_report = DedupReport()
+    dedup_state: dict[str, DedupIndex | None] = {"index": None}
+    touched_pages: set[tuple[str, str]] = set()
 
     def process(chunk: list[RawPosting]) -> None:
         hashes = {raw.source_id: raw.payload_hash() for raw in chunk}
@@ -115,9 +131,19 @@ def ingest(
         report.new += result.new
         report.updated += result.updated
         report.unchanged += result.unchanged
-        if index is not None and result.changed_ids:
-            # re-read: the store's state (moderation status, merged employer) is what the index must show
-            index_postings(index, store.get_postings(result.changed_ids))
+        touched = set(result.changed_ids)
+        if dedup and result.changed_ids:
+            if dedup_state["index"] is None:  # built once per run: it reads every active posting
+                dedup_state["index"] = DedupIndex.from_store(store)
+            before = len(dedup_report.changes)
+            link_duplicates(store, result.changed_ids, dedup_state["index"], report=dedup_report)
+            touched.update(pid for pid, _ in dedup_report.changes[before:])
+        if touched and (index is not None or page_min_sample is not None):
+            # re-read: the store's state (moderation status, duplicate links) is what the index must show
+            stored = store.get_postings(sorted(touched))
+            if index is not None:
+                index_postings(index, stored)
+            touched_pages.update((p.kldb, ags) for p in stored for ags in p.place_ags)
         if progress:
             progress(len(chunk))
 
@@ -138,8 +164,14 @@ def ingest(
     # a posting past its application deadline is no longer open, whichever source it came from
     expired_ids += store.expire_past_valid_through(now.date(), now)
     report.expired = len(expired_ids)
+    report.duplicates_linked = dedup_report.linked
     if index is not None and expired_ids:
         index.delete(expired_ids)
+    if page_min_sample is not None:
+        if expired_ids:
+            touched_pages.update((p.kldb, a) for p in store.get_postings(expired_ids) for a in p.place_ags)
+        listed = {(p["kldb"], p["ags"]) for p in page_list(store)}
+        report.pages_refreshed = refresh_pages_for(store, touched_pages & listed, min_sample=page_min_sample)
     if index is not None:
         index.commit()
     store.finish_run(

@@ -65,6 +65,8 @@ class DedupIndex:
         # cluster state, by posting id: root (canonical) of each linked id, members of each root
         self.root_of: dict[int, int] = {}
         self.members: dict[int, set[int]] = {}
+        # duplicate_of as the store has it (read at `add`, updated by `_apply`): spares re-reading rows
+        self.stored: dict[int, int | None] = {}
 
     # ----------------------------------------------------------------------------- building
 
@@ -83,6 +85,10 @@ class DedupIndex:
 
     def __len__(self) -> int:
         return len(self._row_of)
+
+    def ids(self) -> list[int]:
+        """Ids of the live (indexed) postings."""
+        return list(self._row_of)
 
     def __contains__(self, posting_id: int) -> bool:
         return posting_id in self._row_of
@@ -116,6 +122,7 @@ class DedupIndex:
             if key:
                 self._blocks.setdefault(key, []).append(row)
             self._set_root(pid, p.duplicate_of)
+            self.stored[pid] = p.duplicate_of
         self._n = need
         self._dirty = True
 
@@ -259,12 +266,16 @@ def _link(index: DedupIndex, ids: Sequence[int], report: DedupReport) -> set[int
 
 
 def _apply(store: Store, index: DedupIndex, ids: Iterable[int], report: DedupReport) -> None:
-    current = {p.id: p.duplicate_of for p in store.get_postings(sorted(set(ids))) if p.id is not None}
+    wanted = sorted(set(ids))
+    unknown = [pid for pid in wanted if pid not in index.stored]
+    current = {pid: index.stored[pid] for pid in wanted if pid in index.stored}
+    current.update({p.id: p.duplicate_of for p in store.get_postings(unknown) if p.id is not None})
     for pid, old in current.items():
         new = index.root_of.get(pid)
         if new == old:
             continue
         store.set_duplicate(pid, new)
+        index.stored[pid] = new
         report.changes.append((pid, new))
         if new is None:
             report.unlinked += 1
@@ -272,15 +283,23 @@ def _apply(store: Store, index: DedupIndex, ids: Iterable[int], report: DedupRep
             report.linked += 1
 
 
-def link_duplicates(store: Store, posting_ids: Sequence[int], index: DedupIndex | None = None) -> int:
+def link_duplicates(
+    store: Store,
+    posting_ids: Sequence[int],
+    index: DedupIndex | None = None,
+    *,
+    report: DedupReport | None = None,
+) -> int:
     """Check just-ingested postings against the active postings and link duplicates; returns the number of
     rows whose duplicate_of was set or re-pointed (a new career-page posting can become the canonical of an
     existing cluster, then the old members are re-pointed to it).
 
     Pass the same `index` for every batch of an ingest run (building it reads every active posting); without
     one it is built here. Postings already linked, or not active, are left as they are.
+    Pass a `report` to collect counts and the (id, duplicate_of) changes, e.g. to refresh the search index.
     """
-    report = DedupReport()
+    started = time.perf_counter()
+    report = report if report is not None else DedupReport()
     if not posting_ids:
         return 0
     if index is None:
@@ -289,11 +308,13 @@ def link_duplicates(store: Store, posting_ids: Sequence[int], index: DedupIndex 
     index.remove(p.id for p in fresh if p.status is not PostingStatus.ACTIVE and p.id is not None)
     todo = [p for p in fresh if p.status is PostingStatus.ACTIVE and p.duplicate_of is None]
     index.add(todo)
-    report.checked = len(todo)
+    report.checked += len(todo)
+    linked_before = report.linked
     changed = _link(index, [p.id for p in todo if p.id is not None], report)
     if changed:
         _apply(store, index, changed, report)
-    return report.linked
+    report.seconds += time.perf_counter() - started
+    return report.linked - linked_before
 
 
 def dedup_all(store: Store) -> DedupReport:
@@ -305,7 +326,7 @@ def dedup_all(store: Store) -> DedupReport:
     started = time.perf_counter()
     report = DedupReport()
     index = DedupIndex.from_store(store)
-    active = [pid for pid in index._row_of]
+    active = index.ids()
     kept = {pid for pid, root in index.root_of.items() if root not in index}
     for pid in active:
         if pid not in kept and index.root(pid) in index:

@@ -172,3 +172,4 @@ insights = Table(
 )
 
 from stellenatlas.store import schema_alerts as _schema_alerts  # noqa: E402,F401  (registers tables on metadata)
+from stellenatlas.store import schema_accounts as _schema_accounts  # noqa: E402,F401  (registers tables on metadata)

@@ -18,6 +18,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from stellenatlas.services import Services, open_services
 from stellenatlas.settings import Settings, load_settings, secret_key
 from stellenatlas.web import render
+from stellenatlas.web.accounts_views import register_accounts_routes
+from stellenatlas.web.alert_views import register_alert_routes
 from stellenatlas.web.errors import PageError
 from stellenatlas.web.pages import register_page_routes
 from stellenatlas.web.search_views import register_search_routes
@@ -187,6 +189,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return Response(xml, media_type="application/xml")
 
     register_search_routes(app, ctx)
+    register_alert_routes(app, ctx)
+    register_accounts_routes(app, ctx)
     register_page_routes(app, ctx)
 
     return app

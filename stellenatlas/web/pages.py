@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from stellenatlas.domain import Posting
+from stellenatlas.domain import Posting, PostingStatus
 from stellenatlas.insights.export import to_csv
 from stellenatlas.insights.fmt import de_int, eur
 from stellenatlas.insights.narrative import narrative
@@ -99,7 +99,8 @@ def register_page_routes(app: FastAPI, ctx: WebContext) -> None:
 
     def load_job(raw_id: str) -> Posting:
         posting = store.get_posting(_job_id(raw_id))
-        if posting is None:
+        # held back or refused by moderation: not public (issue 7), the same answer as an unknown id
+        if posting is None or posting.status in (PostingStatus.PENDING, PostingStatus.REJECTED):
             raise not_found(f"Keine Stellenanzeige mit der Nummer {raw_id}.")
         return posting
 
@@ -142,7 +143,8 @@ def register_page_routes(app: FastAPI, ctx: WebContext) -> None:
 
     def load_page(occupation: str, city: str) -> tuple[PageRef, dict[str, Any]]:
         try:
-            ref = find_page(occupation.replace("-", " "), city)
+            # URLs carry slugs of known titles; a typo gets a 404 with suggestions, not a guessed occupation
+            ref = find_page(occupation.replace("-", " "), city, classify=False)
         except PageNotFound as exc:
             suggestions = exc.suggestions
             place = resolve_city(city)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
@@ -290,12 +289,13 @@ def test_exact_copy_is_always_a_duplicate(title: str, desc: str) -> None:
     assert D.compare(a, b).duplicate
 
 
-def test_huge_input_is_fast() -> None:
+def test_huge_input_is_capped() -> None:
+    # 1 MB inputs: only the first MAX_TEXT characters are read (bounds time and memory without a timer)
     huge = ("Pflegefachkraft Station Gelsenkirchen " * 30_000)[:1_000_000]
-    start = time.perf_counter()
+    assert len(D.normalize_words(huge)) <= D.MAX_TEXT // 2
+    assert len(D.title_tokens(huge)) <= D.MAX_TITLE // 2
     s = D.compare(posting(huge, huge, huge), posting(huge, huge, huge))
-    assert time.perf_counter() - start < 2.0
-    assert 0.0 <= s.score <= 1.0
+    assert s.duplicate and 0.0 <= s.score <= 1.0
 
 
 @cache

@@ -10,7 +10,7 @@ import pytest
 
 from stellenatlas.domain.models import Employer, Posting, PostingStatus, Salary, SalaryPeriod
 from stellenatlas.store import Store, open_store
-from stellenatlas.store.dedup_run import DedupIndex, dedup_all, link_duplicates
+from stellenatlas.store.dedup_run import DedupIndex, DedupReport, dedup_all, link_duplicates
 
 GE, BOCHUM = "05513000", "05911000"
 NOW = datetime(2026, 3, 10, 8, tzinfo=UTC)
@@ -221,3 +221,14 @@ def test_expired_and_already_linked_postings_are_left_alone(store: Store) -> Non
     assert link_duplicates(store, []) == 0
     p = store.get_posting(res.ids[1])
     assert p is not None and p.duplicate_of is None
+
+
+def test_report_collects_changes_across_batches(store: Store) -> None:
+    index = DedupIndex()
+    report = DedupReport()
+    first = store.upsert_postings([job("ba", "1")], now=NOW)
+    assert link_duplicates(store, first.ids, index, report=report) == 0
+    second = store.upsert_postings([job("board", "2", text=BOARD_TEXT, posted_at=LATER)], now=NOW)
+    assert link_duplicates(store, second.ids, index, report=report) == 1
+    assert report.changes == [(second.ids[0], first.ids[0])]
+    assert report.checked == 2 and report.linked == 1

@@ -75,8 +75,41 @@ def test_gelsenkirchen_page_in_real_browser(server: str, browser: object, tmp_pa
     assert (
         page.locator("h1").inner_text() == "IT-Projektkoordinator Jobs und Stellenangebote in Gelsenkirchen"
     )
-    for section in ("#kennzahlen", "#stellen", "#trend", "#gehalt", "#arbeitgeber", "#anforderungen"):
+    for section in (
+        "#kennzahlen",
+        "#stellen",
+        "#trend",
+        "#gehalt",
+        "#arbeitgeber",
+        "#anforderungen",
+        "#quereinstieg",
+        "#bildung",
+        "#beruf",
+        "#umgebung",
+        "#ratgeber",
+        "#daten",
+    ):
         assert page.locator(section).is_visible(), section
+    # the comparison table: city, Land and Germany
+    assert page.locator("#trend table.compare tr").count() == 4
+    # the career guide: several paragraphs, 300-600 words on a page with data, every one with text
+    paragraphs = page.locator("#ratgeber p[data-narrative]")
+    assert paragraphs.count() >= 5
+    words = sum(len(paragraphs.nth(i).inner_text().split()) for i in range(paragraphs.count()))
+    assert 150 <= words <= 600, words
+    # salary: either figures with their region or the explicit "too few" note; tariff groups apart
+    gehalt = page.locator("#gehalt").inner_text()
+    assert "€" in gehalt or "zu wenige" in gehalt
+    assert page.locator("#tarif").is_visible()
+    # structured data parses in the browser too
+    blocks = page.eval_on_selector_all(
+        'script[type="application/ld+json"]', "els => els.map(e => JSON.parse(e.textContent)['@type'])"
+    )
+    assert {"BreadcrumbList", "Occupation", "JobPosting"} <= set(blocks)
+    csv_link = page.locator('#daten a[href$=".csv"]')
+    assert csv_link.count() == 1
+    page.screenshot(path=str(tmp_path / "beruf-gelsenkirchen.png"), full_page=True)
+    assert (tmp_path / "beruf-gelsenkirchen.png").stat().st_size > 10_000
     jobs = page.locator("#stellen ul.jobs li a")
     assert jobs.count() > 0
     assert "oordinat" in jobs.first.inner_text()

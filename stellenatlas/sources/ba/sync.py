@@ -50,6 +50,7 @@ def sync_ba(
     max_results: int | None = None,
     now: datetime | None = None,
     progress: Callable[[], None] | None = None,
+    page_min_sample: int | None = None,
 ) -> BaSyncResult:
     now = now or datetime.now(UTC)
     seen: set[str] = set()
@@ -60,7 +61,9 @@ def sync_ba(
             yield raw
 
     # expiry for absence is decided here, after the sweep, because only then is completeness known
-    report = ingest(raws(), store, index, source=SOURCE, full_sync=False, now=now)
+    report = ingest(
+        raws(), store, index, source=SOURCE, full_sync=False, now=now, page_min_sample=page_min_sample
+    )
     result = BaSyncResult(report=report, stats=client.stats)
 
     expired_ids: list[int] = []

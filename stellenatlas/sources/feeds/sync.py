@@ -41,6 +41,7 @@ def import_feed(
     max_error_share: float = DEFAULT_MAX_ERROR_SHARE,
     now: datetime | None = None,
     progress: Callable[[int], None] | None = None,
+    page_min_sample: int | None = None,
 ) -> tuple[FeedResult, IngestReport]:
     """A feed file is a snapshot of its feed: with `full_sync`, postings of this feed missing from it expire.
 
@@ -58,6 +59,7 @@ def import_feed(
         batch_size=max(1, len(parsed.postings)),
         now=now,
         progress=progress,
+        page_min_sample=page_min_sample,
     )
     if full_sync:
         # rows that are broken this time still exist in the feed: they must not expire for absence

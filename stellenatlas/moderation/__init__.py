@@ -1,0 +1,1 @@
+"""Moderation of employer postings: a risk score with reasons (risk.py)."""

@@ -1,0 +1,126 @@
+"""Fixtures shared by tests/alerts and tests/web/test_alerts_web.py (import them by name): a real SMTP server
+(aiosmtpd) on loopback, a fresh store + app per test, real German postings."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from stellenatlas.domain import RawPosting
+from stellenatlas.services import Services, open_services
+from stellenatlas.settings import Settings, load_settings
+from stellenatlas.sources.ingest import ingest
+from stellenatlas.store.db import upgrade
+from stellenatlas.web.app import create_app
+
+
+@dataclass
+class Inbox:
+    messages: list[EmailMessage] = field(default_factory=list)
+    envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        msg = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(msg, EmailMessage)
+        self.messages.append(msg)
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def alert_settings(tmp_path: Path, smtp: tuple[Inbox, int]) -> Settings:
+    return load_settings(
+        env={},
+        var_dir=str(tmp_path),
+        mailer="smtp",
+        smtp_host="127.0.0.1",
+        smtp_port=smtp[1],
+        base_url="http://testserver",
+        mail_from="stellenatlas <jobalarm@stellenatlas.example>",
+    )
+
+
+@pytest.fixture
+def services(alert_settings: Settings) -> Iterator[Services]:
+    svc = open_services(alert_settings)
+    upgrade(svc.engine)
+    yield svc
+    svc.close()
+
+
+@pytest.fixture
+def app_client(services: Services, alert_settings: Settings) -> TestClient:
+    return TestClient(create_app(alert_settings), raise_server_exceptions=False)
+
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+DESCRIPTION_PFLEGE = (
+    "Für unsere internistische Station suchen wir zum nächstmöglichen Zeitpunkt eine Pflegefachkraft (m/w/d) "
+    "in Vollzeit oder Teilzeit. Ihre Aufgaben: ganzheitliche Pflege unserer Patientinnen und Patienten, "
+    "Zusammenarbeit im multiprofessionellen Team. Wir bieten Vergütung nach TVöD-P, betriebliche "
+    "Altersvorsorge und ein Jobticket."
+)
+
+
+def raw(
+    source_id: str, title: str, employer: str, location: str, posted_at: datetime, text: str = ""
+) -> RawPosting:
+    return RawPosting(
+        source="test",
+        source_id=source_id,
+        title=title,
+        employer=employer,
+        description=text or DESCRIPTION_PFLEGE,
+        location=location,
+        url=f"https://karriere.example.de/stellen/{source_id}",
+        working_time_text="Vollzeit",
+        posted_at=posted_at,
+    )
+
+
+def ingest_now(svc: Services, raws: list[RawPosting], now: datetime) -> None:
+    report = ingest(raws, svc.store, svc.index, source="test", now=now)
+    assert report.rejected == 0, report.summary()
+
+
+__all__ = [
+    "NOW",
+    "Inbox",
+    "alert_settings",
+    "app_client",
+    "ingest_now",
+    "raw",
+    "services",
+    "smtp",
+    "timedelta",
+]
