@@ -36,6 +36,9 @@ _RB_PREFIX = "Reg.-Bez. "
 # OSM extract lists as a place name (checked with grep on both files). Source: the cities' official lists of
 # Stadtbezirke/Stadtteile (Wikipedia "Liste der Stadtbezirke/Stadtteile von ..."). Kept short on purpose.
 CURATED_ALIASES: tuple[tuple[str, str], ...] = (
+    ("Mainz-Kastel", "06414000"),  # Wiesbaden (AKK districts on the Mainz side of the Rhine)
+    ("Mainz-Kostheim", "06414000"),
+    ("Mainz-Amöneburg", "06414000"),
     ("Buer", "05513000"),  # Gelsenkirchen
     ("Gelsenkirchen-Buer", "05513000"),
     ("Wattenscheid", "05911000"),  # Bochum
@@ -194,6 +197,7 @@ def build(src: Path) -> dict[str, list[tuple[str, ...]]]:
 
     plz_pairs: set[tuple[str, str]] = {(m["plz"], m["ags"]) for m in municipalities if m["plz"]}
     aliases: set[tuple[str, str, str]] = set()
+    big_city_keys = frozenset(_key(m["name"]) for m in municipalities if int(m["population"] or 0) >= 100_000)
 
     # OSM: PLZ -> AGS, and the name OSM uses where it differs from the GV100 one ("Bad Homburg vor der Höhe").
     with (src / "plz_ort_ags.csv").open(encoding="utf-8-sig", newline="") as fh:
@@ -221,7 +225,7 @@ def build(src: Path) -> dict[str, list[tuple[str, ...]]]:
             members = by_kreis.get(kreis)
             if not members or not place:
                 continue
-            ags = _geonames_ags(place, plz, row, members, osm_plz, name_keys)
+            ags = _geonames_ags(place, plz, row, members, osm_plz, name_keys, big_city_keys)
             if ags is None:
                 continue
             if plz and (plz, ags) not in plz_pairs and plz not in osm_plz:
@@ -260,6 +264,7 @@ def _geonames_ags(
     members: list[dict[str, str]],
     osm_plz: dict[str, set[str]],
     name_keys: dict[str, set[str]],
+    big_city_keys: frozenset[str] = frozenset(),
 ) -> str | None:
     """Which municipality of the Kreis a GeoNames place belongs to, or None when it cannot be told."""
     pkey = _key(place)
@@ -276,6 +281,11 @@ def _geonames_ags(
     exact = name_keys.get(pkey, set()) & member_ags
     if exact:
         return min(exact)
+    # "Hamburg Bergedorf" filed under a neighbouring Kreis because a PLZ crosses the border: the place is a
+    # district of the big city it names first, which is not in this Kreis.
+    first = pkey.split(" ", 1)[0]
+    if " " in pkey and first in big_city_keys and not (name_keys[first] & member_ags):
+        return None
     # A bare Ortsteil name: the PLZ narrows it to a few municipalities; take the seat nearest to the point.
     candidates = osm_plz.get(plz, set()) & member_ags
     if not candidates or len(candidates) > 4:

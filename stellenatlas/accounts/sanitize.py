@@ -17,6 +17,7 @@ _BLOCK_END = re.compile(r"</(?:p|li|h3|h4|ul|ol)>|<br\s*/?>\n?", re.IGNORECASE)
 _LI = re.compile(r"<li>", re.IGNORECASE)
 _LIST_START = re.compile(r"<(?:ul|ol)>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
+_TAG_START = re.compile(r"<[A-Za-z/!?]")
 _BLANKS = re.compile(r"\n{3,}")
 
 
@@ -25,7 +26,7 @@ def clean_html(text: str) -> str:
 
     Plain text (no tags) comes back HTML-escaped with its line breaks as <br>, so both kinds of input render
     the way the employer typed them."""
-    if "<" not in text:
+    if not _TAG_START.search(text):
         text = html.escape(text).replace("\r\n", "\n").replace("\n", "<br>\n")
     return nh3.clean(
         text,

@@ -128,13 +128,12 @@ class AlertQuery:
 
     def describe(self) -> str:
         """German one-liner, e.g. „Pflegefachkraft“ in Gelsenkirchen (25 km), Teilzeit."""
-        parts = [f"„{self.q}“" if self.q else "alle Stellen"]
+        head = f"„{self.q}“" if self.q else "alle Stellen"
+        if self.ort:
+            head += f" in {self.ort}" + (f" ({self.umkreis} km Umkreis)" if self.umkreis else " (nur der Ort)")
+        parts = [head]
         if self.beruf:
             parts.append(f"Beruf (KldB) {self.beruf}")
-        if self.ort:
-            parts.append(
-                f"in {self.ort}" + (f" ({self.umkreis} km Umkreis)" if self.umkreis else " (nur der Ort)")
-            )
         if self.arbeitszeit:
             parts.append(WORKING_TIMES.get(self.arbeitszeit, self.arbeitszeit))
         if self.remote:

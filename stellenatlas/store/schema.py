@@ -171,5 +171,5 @@ insights = Table(
     Column("payload", Text, nullable=False),  # JSON object
 )
 
-from stellenatlas.store import schema_alerts as _schema_alerts  # noqa: E402,F401  (registers tables on metadata)
 from stellenatlas.store import schema_accounts as _schema_accounts  # noqa: E402,F401  (registers tables on metadata)
+from stellenatlas.store import schema_alerts as _schema_alerts  # noqa: E402,F401  (registers tables on metadata)

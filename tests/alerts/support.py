@@ -84,23 +84,30 @@ def app_client(services: Services, alert_settings: Settings) -> TestClient:
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
-DESCRIPTION_PFLEGE = (
-    "Für unsere internistische Station suchen wir zum nächstmöglichen Zeitpunkt eine Pflegefachkraft (m/w/d) "
-    "in Vollzeit oder Teilzeit. Ihre Aufgaben: ganzheitliche Pflege unserer Patientinnen und Patienten, "
-    "Zusammenarbeit im multiprofessionellen Team. Wir bieten Vergütung nach TVöD-P, betriebliche "
-    "Altersvorsorge und ein Jobticket."
-)
+# Distinct texts: near-identical descriptions would be linked as duplicates at ingest and hidden from search.
+DESCRIPTIONS = {
+    "gk-1": "Für unsere internistische Station suchen wir zum nächstmöglichen Zeitpunkt eine Pflegefachkraft "
+    "(m/w/d) in Vollzeit. Ihre Aufgaben: ganzheitliche Pflege unserer Patientinnen und Patienten, "
+    "Zusammenarbeit im multiprofessionellen Team. Wir bieten Vergütung nach TVöD-P und ein Jobticket.",
+    "gk-2": "Auf unserer interdisziplinären Intensivstation mit 14 Betten erwartet Sie die Versorgung beatmeter "
+    "Patienten, Fachweiterbildung Intensiv- und Anästhesiepflege wird gefördert. Schichtzulagen, "
+    "betriebliche Altersvorsorge (KZVK) und Kita-Plätze in Buer.",
+    "gk-3": "Dauernachtwache in unserem Seniorenzentrum: Sie begleiten Bewohnerinnen und Bewohner durch die Nacht, "
+    "dokumentieren in Vivendi und arbeiten im 7-Nächte-Modell. Nachtzuschläge steuerfrei, 30 Tage Urlaub.",
+    "hh-1": "Die Asklepios Klinik Altona sucht Verstärkung für die Unfallchirurgie. Sie übernehmen die prä- und "
+    "postoperative Versorgung, Wundmanagement und Entlassmanagement. HVV-ProfiTicket und Umzugshilfe.",
+    "muc-1": "Sie entwickeln Backend-Services in Java 21 und Spring Boot, betreiben sie auf Kubernetes und "
+    "arbeiten agil in einem Team von acht Personen. Homeoffice bis zu drei Tage pro Woche möglich.",
+}
 
 
-def raw(
-    source_id: str, title: str, employer: str, location: str, posted_at: datetime, text: str = ""
-) -> RawPosting:
+def raw(source_id: str, title: str, employer: str, location: str, posted_at: datetime) -> RawPosting:
     return RawPosting(
         source="test",
         source_id=source_id,
         title=title,
         employer=employer,
-        description=text or DESCRIPTION_PFLEGE,
+        description=DESCRIPTIONS[source_id],
         location=location,
         url=f"https://karriere.example.de/stellen/{source_id}",
         working_time_text="Vollzeit",

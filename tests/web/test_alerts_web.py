@@ -103,7 +103,6 @@ def test_full_alert_flow(
                 "Allianz Technology SE",
                 "80331 München",
                 start - timedelta(hours=3),
-                "Entwicklung von Backend-Services in Java und Spring Boot.",
             ),
             raw(
                 "hh-1",
