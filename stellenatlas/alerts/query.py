@@ -130,7 +130,9 @@ class AlertQuery:
         """German one-liner, e.g. „Pflegefachkraft“ in Gelsenkirchen (25 km), Teilzeit."""
         head = f"„{self.q}“" if self.q else "alle Stellen"
         if self.ort:
-            head += f" in {self.ort}" + (f" ({self.umkreis} km Umkreis)" if self.umkreis else " (nur der Ort)")
+            head += f" in {self.ort}" + (
+                f" ({self.umkreis} km Umkreis)" if self.umkreis else " (nur der Ort)"
+            )
         parts = [head]
         if self.beruf:
             parts.append(f"Beruf (KldB) {self.beruf}")

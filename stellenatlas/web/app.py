@@ -24,6 +24,7 @@ from stellenatlas.web.errors import PageError
 from stellenatlas.web.pages import register_page_routes
 from stellenatlas.web.search_views import register_search_routes
 from stellenatlas.web.security import SecurityMiddleware, current_csrf_token
+from stellenatlas.web.suggest_views import register_suggest_routes
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -189,6 +190,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return Response(xml, media_type="application/xml")
 
     register_search_routes(app, ctx)
+    register_suggest_routes(app, ctx)
     register_alert_routes(app, ctx)
     register_accounts_routes(app, ctx)
     register_page_routes(app, ctx)

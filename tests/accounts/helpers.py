@@ -97,21 +97,33 @@ def verification_token(inbox: Inbox, address: str) -> str:
 
 
 def register_employer(client: TestClient, inbox: Inbox, company: str, address: str) -> None:
-    data = {"firma": company, "email": address, "passwort": PASSWORD, "passwort2": PASSWORD, "einwilligung": "ja"}
+    data = {
+        "firma": company,
+        "email": address,
+        "passwort": PASSWORD,
+        "passwort2": PASSWORD,
+        "einwilligung": "ja",
+    }
     r = post_form(client, "/arbeitgeber/registrieren", "/arbeitgeber/registrieren", data)
     assert r.status_code == 200, r.text
     token = verification_token(inbox, address)
-    r = post_form(client, f"/arbeitgeber/bestaetigen?token={token}", "/arbeitgeber/bestaetigen", {"token": token})
+    r = post_form(
+        client, f"/arbeitgeber/bestaetigen?token={token}", "/arbeitgeber/bestaetigen", {"token": token}
+    )
     assert r.status_code == 200 and "bestätigt" in r.text, r.text
 
 
 def login(client: TestClient, address: str, password: str = PASSWORD) -> Any:
-    return post_form(client, "/arbeitgeber/anmelden", "/arbeitgeber/anmelden", {"email": address, "passwort": password})
+    return post_form(
+        client, "/arbeitgeber/anmelden", "/arbeitgeber/anmelden", {"email": address, "passwort": password}
+    )
 
 
 def make_admin(app: FastAPI, address: str) -> int:
     repo: AccountsRepo = app.state.accounts_repo
-    return repo.create_account(email=address, password_hash=hash_password(PASSWORD), role="admin", verified=True)
+    return repo.create_account(
+        email=address, password_hash=hash_password(PASSWORD), role="admin", verified=True
+    )
 
 
 def job_form(**changes: str) -> dict[str, str]:

@@ -86,7 +86,8 @@ def test_plausible_salaries(lo: str, hi: str, period: str, expected: tuple[objec
 
 
 @pytest.mark.parametrize(
-    ("raw", "value"), [("3.500", 3500.0), ("3500", 3500.0), ("17,50", 17.5), ("3.500,00", 3500.0), ("1.2.3", None)]
+    ("raw", "value"),
+    [("3.500", 3500.0), ("3500", 3500.0), ("17,50", 17.5), ("3.500,00", 3500.0), ("1.2.3", None)],
 )
 def test_parse_amount(raw: str, value: float | None) -> None:
     assert parse_amount(raw) == value
@@ -130,11 +131,11 @@ def test_sanitizer_keeps_the_allowed_subset_only() -> None:
     dirty = (
         '<h3>Ihre Aufgaben</h3><p onclick="x()">Planung <em>und</em> <b>Steuerung</b></p>'
         '<script>alert(1)</script><a href="javascript:alert(1)">x</a><a href="https://beispiel.de">Karriere</a>'
-        '<img src=x onerror=alert(1)><style>p{}</style>'
+        "<img src=x onerror=alert(1)><style>p{}</style>"
     )
     cleaned = clean_html(dirty)
     assert cleaned == (
-        "<h3>Ihre Aufgaben</h3><p>Planung <em>und</em> Steuerung</p><a rel=\"nofollow noopener\">x</a>"
+        '<h3>Ihre Aufgaben</h3><p>Planung <em>und</em> Steuerung</p><a rel="nofollow noopener">x</a>'
         '<a href="https://beispiel.de" rel="nofollow noopener">Karriere</a>'
     )
     assert html_to_text(cleaned) == "Ihre Aufgaben\nPlanung und Steuerung\nxKarriere"

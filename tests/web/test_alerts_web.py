@@ -1,4 +1,5 @@
 """Job alerts end to end over HTTP, with a real SMTP server (aiosmtpd) on loopback and the real CLI worker."""
+# ruff: noqa: F811  (pytest fixtures are imported from tests/alerts/support.py and requested by name)
 
 from __future__ import annotations
 
@@ -412,3 +413,24 @@ def test_atom_feed(app_client: TestClient, services: Services) -> None:
         href = e.find(f"{ATOM}link")
         assert href is not None and re.fullmatch(r"http://testserver/jobs/\d+", href.get("href", ""))
     assert app_client.get("/suche.atom", params={"arbeitszeit": "nachts"}).status_code == 400
+
+
+def test_search_page_partial_renders_hidden_fields_and_feed_link() -> None:
+    from stellenatlas.web import render
+
+    form = {
+        "q": "Pflegefachkraft",
+        "ort": "Gelsenkirchen",
+        "umkreis": 25,
+        "arbeitszeit": "",
+        "remote": "hybrid",
+        "beruf": "",
+        "sort": "date",
+    }
+    html = render.make_env().get_template("alarm/_form.html").render(form=form, csrf_token="t" * 43)
+    assert 'name="csrf_token" value="' + "t" * 43 in html
+    assert '<input type="hidden" name="q" value="Pflegefachkraft">' in html
+    assert '<input type="hidden" name="remote" value="hybrid">' in html
+    assert 'name="arbeitszeit"' not in html and 'name="sort"' not in html
+    assert "/suche.atom?ort=Gelsenkirchen&amp;q=Pflegefachkraft&amp;remote=hybrid&amp;umkreis=25" in html
+    assert "style=" not in html and "<script" not in html

@@ -137,3 +137,22 @@ def test_search_form_works_without_javascript(server: str, browser: object) -> N
     assert "/suche?" in page.url
     assert "Treffer" in page.locator("main").inner_text()
     context.close()
+
+
+def test_search_form_suggests_occupations_and_places(server: str, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(server + "/")
+    page.fill("input[name=q]", "Pflegefach")
+    # (wait_for_function would evaluate a string, which the CSP forbids: good, so poll the DOM instead)
+    page.locator("#occ-suggest option").first.wait_for(state="attached", timeout=5000)
+    labels = page.eval_on_selector_all("#occ-suggest option", "els => els.map(e => e.value)")
+    assert any(label.startswith("Pflegefach") for label in labels), labels
+    page.fill("input[name=ort]", "Gelsenk")
+    page.locator("#ort-suggest option").first.wait_for(state="attached", timeout=5000)
+    places = page.eval_on_selector_all("#ort-suggest option", "els => els.map(e => e.value)")
+    assert any("Gelsenkirchen" in p for p in places), places
+    assert not errors  # CSP allows the same-origin script; nothing was blocked
+    page.close()
