@@ -62,6 +62,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp_password", "", "SMTP login password."),
     Setting("smtp_starttls", False, "Use STARTTLS before login (1/true/ja or 0/false/nein).", bool),
     Setting("mail_from", "stellenatlas <jobalarm@localhost>", "Sender address of alert mails."),
+    Setting(
+        "api_rate_limit",
+        120,
+        "Requests per minute and client address to the JSON API (.json/.csv/.atom, /api/); 0 = no limit.",
+        int,
+    ),
 )
 
 
@@ -85,6 +91,7 @@ class Settings:
     smtp_password: str = ""
     smtp_starttls: bool = False
     mail_from: str = "stellenatlas <jobalarm@localhost>"
+    api_rate_limit: int = 120
 
     def replace(self, **changes: Any) -> Settings:
         data = {f.name: getattr(self, f.name) for f in fields(self)}

@@ -41,7 +41,8 @@ def sample_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     from stellenatlas.store.db import upgrade
 
     var = tmp_path_factory.mktemp("var")
-    settings = load_settings(env={}, var_dir=str(var))
+    # the session shares one client address across hundreds of API requests; the limit has its own test
+    settings = load_settings(env={}, var_dir=str(var), api_rate_limit=0)
     svc = open_services(settings)
     upgrade(svc.engine)
     seed_reference(svc.store, refplaces.municipalities().values(), refocc.all_occupations().values())

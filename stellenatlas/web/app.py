@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         csrf_exempt=CSRF_EXEMPT,
         secure_cookies=settings.base_url.startswith("https://"),
+        api_rate_limit=settings.api_rate_limit,
     )
 
     def error_page(

@@ -2,6 +2,8 @@
 
 * security headers on every response (CSP without 'unsafe-inline', nosniff, frame and referrer policies);
 * a request-size limit (413 before the application reads an oversized body);
+* a rate limit on the machine-readable API (paths ending .json/.csv/.atom or under /api/): a fixed window per
+  client address and minute, kept in memory of the worker process (so N workers allow up to N× the limit);
 * CSRF protection for every state-changing request (POST/PUT/PATCH/DELETE): a random token in the cookie
   `sa_csrf` must come back in the form field `csrf_token` (urlencoded or multipart) or the header
   `X-CSRF-Token` (double-submit), and a cross-site `Origin` is refused. Paths that must accept cookieless POSTs
@@ -18,6 +20,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import time
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from contextvars import ContextVar
 from http.cookies import SimpleCookie
@@ -99,12 +102,28 @@ class SecurityMiddleware:
         csrf_exempt: Iterable[str] = (),
         secure_cookies: bool = False,
         trusted_origins: Iterable[str] = (),
+        api_rate_limit: int = 0,
     ) -> None:
         self.app = app
         self.max_body = max_body_bytes
         self.exempt = tuple(csrf_exempt)
         self.secure = secure_cookies
         self.trusted = {o.rstrip("/") for o in trusted_origins}
+        self.api_limit = api_rate_limit
+        self._window = -1
+        self._hits: dict[str, int] = {}
+
+    def _over_api_limit(self, scope: Scope) -> bool:
+        path = scope["path"]
+        if self.api_limit <= 0 or not (path.endswith((".json", ".csv", ".atom")) or path.startswith("/api/")):
+            return False
+        window = int(time.monotonic() // 60)
+        if window != self._window:  # a new minute: forget the old counts (bounded memory)
+            self._window, self._hits = window, {}
+        client = scope.get("client") or ("", 0)
+        key = str(client[0])
+        self._hits[key] = self._hits.get(key, 0) + 1
+        return self._hits[key] > self.api_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -132,6 +151,13 @@ class SecurityMiddleware:
             await send(message)
 
         try:
+            if self._over_api_limit(scope):
+                await _plain(
+                    send_with_headers,
+                    429,
+                    "Zu viele Anfragen an die API – bitte in einer Minute erneut versuchen.",
+                )
+                return
             declared = _header(scope, b"content-length")
             if declared.isdigit() and int(declared) > self.max_body:
                 await _plain(send_with_headers, 413, "Anfrage zu groß.")

@@ -100,3 +100,12 @@ def test_site_routes_carry_headers(client: TestClient) -> None:
     for path in ("/", "/suche?q=Pflege", "/beruf/it-projektkoordinator/gelsenkirchen", "/gibt-es-nicht"):
         r = client.get(path)
         assert "content-security-policy" in r.headers, path
+
+
+def test_api_rate_limit_per_client() -> None:
+    app = Starlette(routes=[Route("/api/x.json", form_page), Route("/seite", form_page)])
+    client = TestClient(SecurityMiddleware(app, api_rate_limit=5), base_url="http://testserver")
+    statuses = [client.get("/api/x.json").status_code for _ in range(7)]
+    assert statuses == [200] * 5 + [429] * 2
+    assert "Zu viele Anfragen" in client.get("/api/x.json").text
+    assert all(client.get("/seite").status_code == 200 for _ in range(10))  # HTML pages are not limited
