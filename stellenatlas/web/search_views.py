@@ -17,6 +17,8 @@ from stellenatlas.web import render
 if TYPE_CHECKING:
     from stellenatlas.web.app import WebContext
 
+FACET_PARAMS = {"working_time": "arbeitszeit", "remote": "remote", "employer": "arbeitgeber", "kldb": "beruf"}
+SORT_LABELS = (("relevance", "Relevanz"), ("date", "Datum"), ("distance", "Entfernung"), ("salary", "Gehalt"))
 FACET_LABELS = {
     "working_time": {k.value: v for k, v in render.WORKING_TIME.items()},
     "remote": {k.value: v for k, v in render.REMOTE.items()},
@@ -54,7 +56,15 @@ def register_search_routes(app: FastAPI, ctx: WebContext) -> None:
     settings = ctx.settings
 
     def run(
-        q: str, ort: str, umkreis: int, arbeitszeit: str, remote: str, beruf: str, sort: str, page: int
+        q: str,
+        ort: str,
+        umkreis: int,
+        arbeitszeit: str,
+        remote: str,
+        beruf: str,
+        sort: str,
+        page: int,
+        arbeitgeber: str = "",
     ) -> tuple[dict[str, Any], SearchResult | None, list[dict[str, Any]], Any, str]:
         form = {
             "q": q,
@@ -63,6 +73,7 @@ def register_search_routes(app: FastAPI, ctx: WebContext) -> None:
             "arbeitszeit": arbeitszeit,
             "remote": remote,
             "beruf": beruf,
+            "arbeitgeber": arbeitgeber,
             "sort": sort,
         }
         message = ""
@@ -86,6 +97,7 @@ def register_search_routes(app: FastAPI, ctx: WebContext) -> None:
             radius_km=radius,
             working_time=arbeitszeit or None,
             remote=remote or None,
+            employer=arbeitgeber.strip() or None,
             sort=cast(SortKey, sort_key),
             page=page,
             page_size=settings.page_size,
@@ -98,10 +110,19 @@ def register_search_routes(app: FastAPI, ctx: WebContext) -> None:
         jobs = [job_summary(by_id[h.posting_id], h.distance_km) for h in result.hits if h.posting_id in by_id]
         return form, result, jobs, place, message
 
-    def page_url(form: dict[str, Any], page: int) -> str:
-        params = {k: v for k, v in form.items() if v not in ("", None)}
-        params["page"] = page
+    def page_url(form: dict[str, Any], page: int, **changes: Any) -> str:
+        params = {k: v for k, v in {**form, **changes}.items() if v not in ("", None)}
+        if page > 1:
+            params["page"] = page
         return "/suche?" + urlencode(params)
+
+    def facet_url(form: dict[str, Any], name: str, value: str) -> str:
+        """Link that narrows the current search to one facet value (page 1)."""
+        if name == "city":
+            place = refplaces.get(value)
+            return page_url(form, 1, ort=place.name if place else value, umkreis=0)
+        param = FACET_PARAMS[name]
+        return page_url(form, 1, **{param: "" if form.get(param) == value else value})
 
     common: dict[str, Any] = dict(
         q=Query("", max_length=10_000, description="Stichworte, z. B. „IT Projektkoordinator“"),
@@ -112,6 +133,7 @@ def register_search_routes(app: FastAPI, ctx: WebContext) -> None:
         beruf=Query("", pattern="^[0-9]{0,5}$", description="KldB-2010-Code, beliebige Ebene (1–5 Stellen)"),
         sort=Query("", pattern="^(|relevance|date|distance|salary)$"),
         page=Query(1, ge=1, le=1_000_000),
+        arbeitgeber=Query("", max_length=200, description="Arbeitgeber (genauer Name)"),
     )
 
     @app.get("/suche.json", summary="Stellensuche (JSON)")
@@ -124,8 +146,11 @@ def register_search_routes(app: FastAPI, ctx: WebContext) -> None:
         beruf: str = common["beruf"],
         sort: str = common["sort"],
         page: int = common["page"],
+        arbeitgeber: str = common["arbeitgeber"],
     ) -> Response:
-        form, result, jobs, place, message = run(q, ort, umkreis, arbeitszeit, remote, beruf, sort, page)
+        form, result, jobs, place, message = run(
+            q, ort, umkreis, arbeitszeit, remote, beruf, sort, page, arbeitgeber
+        )
         if result is None:
             return JSONResponse({"error": message}, status_code=400)
         return JSONResponse(
@@ -154,8 +179,11 @@ def register_search_routes(app: FastAPI, ctx: WebContext) -> None:
         beruf: str = common["beruf"],
         sort: str = common["sort"],
         page: int = common["page"],
+        arbeitgeber: str = common["arbeitgeber"],
     ) -> Response:
-        form, result, jobs, place, message = run(q, ort, umkreis, arbeitszeit, remote, beruf, sort, page)
+        form, result, jobs, place, message = run(
+            q, ort, umkreis, arbeitszeit, remote, beruf, sort, page, arbeitgeber
+        )
         if result is None:
             return ctx.html("error.html", status=400, heading="Ungültige Suche", message=message)
         last_page = min(settings.max_page, max(1, -(-result.total // result.page_size)))
@@ -167,6 +195,12 @@ def register_search_routes(app: FastAPI, ctx: WebContext) -> None:
             place=place,
             message=message,
             facet_label=facet_label,
+            facet_url=lambda name, value: facet_url(form, name, value),
+            sort_urls=[
+                (key, label, page_url(form, 1, sort=key))
+                for key, label in SORT_LABELS
+                if key != "distance" or place is not None
+            ],
             prev_url=page_url(form, result.page - 1) if result.page > 1 else None,
             next_url=page_url(form, result.page + 1) if result.page < last_page else None,
         )

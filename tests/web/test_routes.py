@@ -166,3 +166,24 @@ def test_sitemap_robots_openapi_static_sources(client: TestClient) -> None:
     sources = client.get("/datenquellen")
     assert sources.status_code == 200 and "Destatis" in sources.text
     assert client.get("/api").status_code == 200
+
+
+def test_facet_links_narrow_the_search(client: TestClient) -> None:
+    base = client.get("/suche.json", params={"q": "Pflegefachkraft"}).json()
+    employer, count = base["facets"]["employer"][0]["value"], base["facets"]["employer"][0]["count"]
+    html = client.get("/suche", params={"q": "Pflegefachkraft"}).text
+    assert re.search(r'href="/suche\?[^"]*arbeitgeber=', html)
+    narrowed = client.get("/suche.json", params={"q": "Pflegefachkraft", "arbeitgeber": employer}).json()
+    assert narrowed["total"] == count
+    assert {job["employer"] for job in narrowed["jobs"]} == {employer}
+    wt = base["facets"]["working_time"][0]
+    by_time = client.get("/suche.json", params={"q": "Pflegefachkraft", "arbeitszeit": wt["value"]}).json()
+    assert by_time["total"] == wt["count"]
+    assert {job["working_time"] for job in by_time["jobs"]} == {wt["value"]}
+
+
+def test_sort_by_date_orders_newest_first(client: TestClient) -> None:
+    jobs = client.get("/suche.json", params={"q": "Erzieher", "sort": "date"}).json()["jobs"]
+    dates = [j["posted_at"] for j in jobs]
+    assert dates == sorted(dates, reverse=True) and len(dates) > 1
+    assert "Sortieren:" in client.get("/suche", params={"q": "Erzieher"}).text
