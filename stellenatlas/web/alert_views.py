@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
-from fastapi import FastAPI, Form, Query, Request
+from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from stellenatlas.alerts.links import confirm_url, data_url, unsubscribe_urls
@@ -33,7 +33,7 @@ from stellenatlas.insights.pages import resolve_city
 from stellenatlas.search.base import SearchQuery, SearchQueryError
 from stellenatlas.store.alerts_repo import AlertsRepo
 from stellenatlas.web.errors import PageError, not_found
-from stellenatlas.web.search_views import job_summary
+from stellenatlas.web.search_views import SearchParams, job_summary
 from stellenatlas.web.security import verify
 
 if TYPE_CHECKING:
@@ -424,14 +424,9 @@ def register_alert_routes(app: FastAPI, ctx: WebContext, mailer: Mailer | None =
     # ------------------------------------------------------------------ Atom feed per search
 
     @app.get("/suche.atom", summary="Neue Stellen einer Suche als Atom-Feed")
-    def search_feed(
-        q: str = Query("", max_length=10_000),
-        ort: str = Query("", max_length=200),
-        umkreis: int = Query(25, ge=0, le=200),
-        arbeitszeit: str = Query("", pattern="^(|vollzeit|teilzeit|minijob)$"),
-        remote: str = Query("", pattern="^(|vor_ort|hybrid|remote)$"),
-        beruf: str = Query("", pattern="^[0-9]{0,5}$"),
-    ) -> Response:
+    def search_feed(params: Annotated[SearchParams, Depends()]) -> Response:
+        q, ort, umkreis = params.q, params.ort, params.umkreis
+        arbeitszeit, remote, beruf = params.arbeitszeit, params.remote, params.beruf
         query = AlertQuery(
             q=" ".join(q.split())[:200],
             ort=ort.strip(),

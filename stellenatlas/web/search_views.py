@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 from urllib.parse import urlencode
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from stellenatlas.domain import Posting
@@ -23,6 +23,27 @@ FACET_LABELS = {
     "working_time": {k.value: v for k, v in render.WORKING_TIME.items()},
     "remote": {k.value: v for k, v in render.REMOTE.items()},
 }
+
+
+class SearchParams:
+    """The query parameters of a search, validated once for /suche, /suche.json and /suche.atom."""
+
+    def __init__(
+        self,
+        q: str = Query("", max_length=10_000, description="Stichworte, z. B. „IT Projektkoordinator“"),
+        ort: str = Query("", max_length=200, description="Ort oder PLZ"),
+        umkreis: int = Query(25, ge=0, le=200, description="Umkreis in km (0 = nur der Ort)"),
+        arbeitszeit: str = Query("", pattern="^(|vollzeit|teilzeit|minijob)$"),
+        remote: str = Query("", pattern="^(|vor_ort|hybrid|remote)$"),
+        beruf: str = Query(
+            "", pattern="^[0-9]{0,5}$", description="KldB-2010-Code, beliebige Ebene (1–5 Stellen)"
+        ),
+        sort: str = Query("", pattern="^(|relevance|date|distance|salary)$"),
+        page: int = Query(1, ge=1, le=1_000_000),
+        arbeitgeber: str = Query("", max_length=200, description="Arbeitgeber (genauer Name)"),
+    ) -> None:
+        self.q, self.ort, self.umkreis, self.arbeitszeit, self.remote = q, ort, umkreis, arbeitszeit, remote
+        self.beruf, self.sort, self.page, self.arbeitgeber = beruf, sort, page, arbeitgeber
 
 
 def facet_label(name: str, value: str) -> str:
@@ -55,26 +76,17 @@ def job_summary(p: Posting, distance_km: float | None) -> dict[str, Any]:
 def register_search_routes(app: FastAPI, ctx: WebContext) -> None:
     settings = ctx.settings
 
-    def run(
-        q: str,
-        ort: str,
-        umkreis: int,
-        arbeitszeit: str,
-        remote: str,
-        beruf: str,
-        sort: str,
-        page: int,
-        arbeitgeber: str = "",
-    ) -> tuple[dict[str, Any], SearchResult | None, list[dict[str, Any]], Any, str]:
+    def run(p: SearchParams) -> tuple[dict[str, Any], SearchResult | None, list[dict[str, Any]], Any, str]:
+        q, ort, umkreis, page = p.q, p.ort, p.umkreis, p.page
         form = {
             "q": q,
             "ort": ort,
             "umkreis": umkreis,
-            "arbeitszeit": arbeitszeit,
-            "remote": remote,
-            "beruf": beruf,
-            "arbeitgeber": arbeitgeber,
-            "sort": sort,
+            "arbeitszeit": p.arbeitszeit,
+            "remote": p.remote,
+            "beruf": p.beruf,
+            "arbeitgeber": p.arbeitgeber,
+            "sort": p.sort,
         }
         message = ""
         place = None
@@ -88,16 +100,16 @@ def register_search_routes(app: FastAPI, ctx: WebContext) -> None:
         if page > settings.max_page:
             message = f"Es werden höchstens {settings.max_page} Seiten angezeigt."
             page = settings.max_page
-        sort_key = sort or ("distance" if place and not q else "relevance")
+        sort_key = p.sort or ("distance" if place and not q else "relevance")
         query = SearchQuery(
             text=q,
-            kldb_prefix=beruf,
+            kldb_prefix=p.beruf,
             lat=lat,
             lon=lon,
             radius_km=radius,
-            working_time=arbeitszeit or None,
-            remote=remote or None,
-            employer=arbeitgeber.strip() or None,
+            working_time=p.arbeitszeit or None,
+            remote=p.remote or None,
+            employer=p.arbeitgeber.strip() or None,
             sort=cast(SortKey, sort_key),
             page=page,
             page_size=settings.page_size,
@@ -124,33 +136,9 @@ def register_search_routes(app: FastAPI, ctx: WebContext) -> None:
         param = FACET_PARAMS[name]
         return page_url(form, 1, **{param: "" if form.get(param) == value else value})
 
-    common: dict[str, Any] = dict(
-        q=Query("", max_length=10_000, description="Stichworte, z. B. „IT Projektkoordinator“"),
-        ort=Query("", max_length=200, description="Ort oder PLZ"),
-        umkreis=Query(25, ge=0, le=200, description="Umkreis in km (0 = nur der Ort)"),
-        arbeitszeit=Query("", pattern="^(|vollzeit|teilzeit|minijob)$"),
-        remote=Query("", pattern="^(|vor_ort|hybrid|remote)$"),
-        beruf=Query("", pattern="^[0-9]{0,5}$", description="KldB-2010-Code, beliebige Ebene (1–5 Stellen)"),
-        sort=Query("", pattern="^(|relevance|date|distance|salary)$"),
-        page=Query(1, ge=1, le=1_000_000),
-        arbeitgeber=Query("", max_length=200, description="Arbeitgeber (genauer Name)"),
-    )
-
     @app.get("/suche.json", summary="Stellensuche (JSON)")
-    def search_json(
-        q: str = common["q"],
-        ort: str = common["ort"],
-        umkreis: int = common["umkreis"],
-        arbeitszeit: str = common["arbeitszeit"],
-        remote: str = common["remote"],
-        beruf: str = common["beruf"],
-        sort: str = common["sort"],
-        page: int = common["page"],
-        arbeitgeber: str = common["arbeitgeber"],
-    ) -> Response:
-        form, result, jobs, place, message = run(
-            q, ort, umkreis, arbeitszeit, remote, beruf, sort, page, arbeitgeber
-        )
+    def search_json(params: Annotated[SearchParams, Depends()]) -> Response:
+        form, result, jobs, place, message = run(params)
         if result is None:
             return JSONResponse({"error": message}, status_code=400)
         return JSONResponse(
@@ -169,21 +157,8 @@ def register_search_routes(app: FastAPI, ctx: WebContext) -> None:
         )
 
     @app.get("/suche", response_class=HTMLResponse, include_in_schema=False)
-    def search_html(
-        request: Request,
-        q: str = common["q"],
-        ort: str = common["ort"],
-        umkreis: int = common["umkreis"],
-        arbeitszeit: str = common["arbeitszeit"],
-        remote: str = common["remote"],
-        beruf: str = common["beruf"],
-        sort: str = common["sort"],
-        page: int = common["page"],
-        arbeitgeber: str = common["arbeitgeber"],
-    ) -> Response:
-        form, result, jobs, place, message = run(
-            q, ort, umkreis, arbeitszeit, remote, beruf, sort, page, arbeitgeber
-        )
+    def search_html(params: Annotated[SearchParams, Depends()]) -> Response:
+        form, result, jobs, place, message = run(params)
         if result is None:
             return ctx.html("error.html", status=400, heading="Ungültige Suche", message=message)
         last_page = min(settings.max_page, max(1, -(-result.total // result.page_size)))

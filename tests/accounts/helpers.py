@@ -3,59 +3,20 @@ and the browser-like flows (GET a form, read its CSRF token, POST it)."""
 
 from __future__ import annotations
 
-import email
 import re
-import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from email.message import Message
 from pathlib import Path
 from typing import Any
 
-from aiosmtpd.controller import Controller
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from stellenatlas.accounts.secrets import hash_password
 from stellenatlas.settings import Settings, load_settings
 from stellenatlas.store.accounts_repo import AccountsRepo
+from tests.support import Inbox, free_port, smtp_server  # noqa: F401  (re-exported for the account tests)
 
 PASSWORD = "Sommer-Gelsenkirchen-2026"
 _TOKEN = re.compile(r'name="csrf_token" value="([A-Za-z0-9_\-]+)"')
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Inbox:
-    messages: list[Message] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # aiosmtpd handler hook
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-    def last_to(self, address: str) -> Message:
-        for msg in reversed(self.messages):
-            if msg["To"] == address:
-                return msg
-        raise AssertionError(f"no mail to {address}; got {[m['To'] for m in self.messages]}")
-
-
-@contextmanager
-def smtp_server() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 def fresh_settings(tmp_path: Path, smtp_port: int, **overrides: Any) -> Settings:

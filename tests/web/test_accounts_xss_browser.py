@@ -8,7 +8,6 @@ ran would set window.__xss or open a dialog; neither may happen, and every page 
 from __future__ import annotations
 
 import re
-import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -30,9 +29,9 @@ from tests.accounts.helpers import (
     register_employer,
     smtp_server,
 )
+from tests.support import CHROMIUM, chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 RUN = "window.__xss=1;alert(1)"
 PAYLOADS = [
     f"<script>{RUN}</script>",
@@ -107,21 +106,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def visit(browser: Any, url: str) -> tuple[Any, Any, list[str]]:

@@ -14,10 +14,10 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import Any
 
 from stellenatlas.domain import RawPosting
+from stellenatlas.sources.common import parse_datetime
 from stellenatlas.sources.jsonld.html import html_to_text, looks_like_html
 
 SOURCE = "ba"
@@ -92,20 +92,6 @@ def _int(value: Any) -> int:
 
 def _str(value: Any) -> str:
     return "" if value is None else " ".join(str(value).split())
-
-
-def parse_datetime(value: Any) -> datetime | None:
-    if not value:
-        return None
-    text = str(value).strip().replace("Z", "+00:00")
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            parsed = datetime.combine(date.fromisoformat(text[:10]), datetime.min.time())
-        except ValueError:
-            return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _places(item: Mapping[str, Any], details: Mapping[str, Any] | None) -> list[dict[str, Any]]:

@@ -20,8 +20,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -29,6 +28,7 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree as SafeET
 
 from stellenatlas.domain import RawPosting
+from stellenatlas.sources.common import employment_text, parse_datetime
 from stellenatlas.sources.jsonld.html import html_to_text
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -110,16 +110,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "enddate",
     ),
     "sector": ("sector", "branche"),
-}
-_EMPLOYMENT = {
-    "FULL_TIME": "Vollzeit",
-    "FULLTIME": "Vollzeit",
-    "PART_TIME": "Teilzeit",
-    "PARTTIME": "Teilzeit",
-    "TEMPORARY": "Befristet",
-    "CONTRACT": "Befristet",
-    "INTERN": "Praktikum",
-    "MINIJOB": "Minijob",
 }
 
 
@@ -303,28 +293,19 @@ def _get(row: Mapping[str, Any], name: str) -> str:
 
 
 def parse_date(text: str) -> datetime | None:
-    text = text.strip()
-    if not text:
+    """Strict for feeds: an unreadable date is a row error, not a silently missing date."""
+    if not text.strip():
         return None
-    m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2}):(\d{2}))?", text)
-    if m:
-        try:
-            return datetime(int(m[3]), int(m[2]), int(m[1]), int(m[4] or 0), int(m[5] or 0), tzinfo=UTC)
-        except ValueError:
-            raise ValueError(f"Datum ungültig: {text!r}") from None
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(text)  # RSS / Indeed: "Mon, 02 Mar 2026 08:00:00 GMT"
-        except (TypeError, ValueError, IndexError) as exc:
-            raise ValueError(f"Datum nicht lesbar: {text!r}") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    parsed = parse_datetime(text)
+    if parsed is None:
+        shaped = re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}.*|\d{4}-\d{2}-\d{2}.*", text.strip())
+        problem = "Datum ungültig" if shaped else "Datum nicht lesbar"  # 31.02. vs. "demnächst"
+        raise ValueError(f"{problem}: {text.strip()[:60]!r}")
+    return parsed
 
 
 def _working_time(text: str) -> str:
-    parts = [p.strip() for p in re.split(r"[,;/]", text) if p.strip()]
-    return ", ".join(_EMPLOYMENT.get(p.upper().replace("-", "_").replace(" ", "_"), p) for p in parts)
+    return employment_text([text])
 
 
 def row_to_raw(row: Mapping[str, Any], source: str) -> RawPosting:

@@ -10,27 +10,18 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from stellenatlas.domain import RawPosting
+from stellenatlas.sources.common import employment_text, parse_datetime
 from stellenatlas.sources.jsonld.html import html_to_text
 
 SOURCE = "jsonld"
 MAX_BLOCKS = 200  # JSON-LD blocks per page; more is not a career page
 
-_EMPLOYMENT = {
-    "FULL_TIME": "Vollzeit",
-    "PART_TIME": "Teilzeit",
-    "CONTRACTOR": "Freiberuflich",
-    "TEMPORARY": "Befristet",
-    "INTERN": "Praktikum",
-    "VOLUNTEER": "Ehrenamt",
-    "PER_DIEM": "Tageweise",
-    "OTHER": "",
-}
 _UNITS = {"HOUR": "pro Stunde", "MONTH": "pro Monat", "YEAR": "pro Jahr"}
 _BREAKS = {"p", "br", "li", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -334,46 +325,12 @@ def location(job: Mapping[str, Any]) -> tuple[str, bool]:
 
 def working_time(job: Mapping[str, Any]) -> str:
     raw = job.get("employmentType")
-    values: list[str] = []
-    for v in raw if isinstance(raw, list) else [raw]:
-        for token in re.split(r"[,;]", str(v or "")):
-            token = token.strip()
-            if not token:
-                continue
-            word = _EMPLOYMENT.get(token.upper().replace("-", "_").replace(" ", "_"), token)
-            if word and word not in values:
-                values.append(word)
-    return ", ".join(values)
+    return employment_text(raw if isinstance(raw, list) else [raw])
 
 
 def parse_date(value: Any) -> date | None:
-    text = _text(value)
-    if not text:
-        return None
-    dt = parse_datetime(text)
-    if dt is not None:
-        return dt.date()
-    m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
-    if m:
-        try:
-            return date(int(m[3]), int(m[2]), int(m[1]))
-        except ValueError:
-            return None
-    return None
-
-
-def parse_datetime(value: Any) -> datetime | None:
-    text = _text(value).replace("Z", "+00:00")
-    if not text:
-        return None
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            parsed = datetime.combine(date.fromisoformat(text[:10]), datetime.min.time())
-        except ValueError:
-            return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    dt = parse_datetime(_text(value))
+    return dt.date() if dt is not None else None
 
 
 def identifier(job: Mapping[str, Any]) -> str:
