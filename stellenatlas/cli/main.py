@@ -248,7 +248,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
 
     Example: stellenatlas serve --port 8000
     """
-    import uvicorn
+    from stellenatlas.web.server import serve as run_server
 
     try:
         settings = load_settings()
@@ -257,14 +257,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     host = host or settings.host
     port = port or settings.port
     click.echo(f"stellenatlas läuft auf http://{host}:{port}")
-    uvicorn.run(
-        "stellenatlas.web.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-    )
+    run_server(host, port, workers)
 
 
 @cli.command("page")

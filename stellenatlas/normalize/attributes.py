@@ -84,14 +84,14 @@ _FULL_REMOTE = PrefixSearch(
 )
 _HYBRID = PrefixSearch(
     re.compile(
-        r"hybrid|home-?\s?office|home\s+office|mobiles?\s+arbeiten|mobile\s+arbeit|remote|teilweise\s+mobil|"
+        r"hybrid|home-?\s?office|home\s+office|mobile[ns]?\s+arbeiten|mobile\s+arbeit|remote|teilweise\s+mobil|"
         r"\d\s?(?:-\s?\d\s?)?tage?\s+(?:pro\s+woche\s+)?(?:im\s+)?(?:home|mobil|remote)|telearbeit|von\s+zu\s*hause",
         _I,
     )
 )
 _NO_REMOTE = PrefixSearch(
     re.compile(
-        r"kein(?:e|)\s+(?:home-?\s?office|remote|mobiles\s+arbeiten)|(?:home-?\s?office|remote)\s+(?:ist\s+)?(?:leider\s+)?nicht\s+möglich"
+        r"kein(?:e|)\s+(?:home-?\s?office|remote|mobile[ns]?\s+arbeiten)|(?:home-?\s?office|remote)\s+(?:ist\s+)?(?:leider\s+)?nicht\s+möglich"
         r"|ausschließlich\s+vor\s+ort|100\s?%\s?vor\s+ort|präsenzpflicht",
         _I,
     )

@@ -41,6 +41,8 @@ def test_working_time(text: str, expected: WorkingTime) -> None:
         ("Arbeitsort: vor Ort in unserem Werk in Bottrop", Remote.ONSITE),
         ("2 Tage Homeoffice pro Woche", Remote.HYBRID),
         ("mobiles Arbeiten möglich", Remote.HYBRID),
+        ("Möglichkeit zum mobilen Arbeiten nach Absprache", Remote.HYBRID),
+        ("Leider kein mobiles Arbeiten möglich, Präsenz im Werk", Remote.ONSITE),
         ("hybrides Arbeitsmodell", Remote.HYBRID),
         ("100 % remote", Remote.REMOTE),
         ("Full Remote (Deutschland)", Remote.REMOTE),
