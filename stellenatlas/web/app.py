@@ -131,20 +131,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"error": message}, status_code=500)
         return ctx.html("error.html", status=500, heading="Fehler", message=message)
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request) -> Response:
+    def home_data() -> dict[str, Any]:
         from stellenatlas.insights.pages import page_list
 
-        pages = page_list(services.store)
-        return ctx.html(
-            "home.html",
-            total=sum(s["active"] for s in ctx.sources()),
-            as_of=datetime.now(UTC).date(),
-            top_pages=[
+        return {
+            "total": sum(s["active"] for s in ctx.sources()),
+            "as_of": datetime.now(UTC).date().isoformat(),
+            "sources": ctx.sources(),
+            "top_pages": [
                 {"url": p["url"], "label": f"{p['title']} in {p['city']}", "count": p["count"]}
-                for p in pages[:30]
+                for p in page_list(services.store)[:30]
             ],
-        )
+        }
+
+    @app.get(
+        "/.json", summary="Startseite (JSON): aktive Stellen, Quellen, Berufsseiten mit den meisten Anzeigen"
+    )
+    def home_json() -> dict[str, Any]:
+        return home_data()
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(request: Request) -> Response:
+        return ctx.html("home.html", **home_data())
 
     @app.get("/datenquellen", response_class=HTMLResponse, include_in_schema=False)
     def data_sources(request: Request) -> Response:

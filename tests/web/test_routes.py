@@ -187,3 +187,14 @@ def test_sort_by_date_orders_newest_first(client: TestClient) -> None:
     dates = [j["posted_at"] for j in jobs]
     assert dates == sorted(dates, reverse=True) and len(dates) > 1
     assert "Sortieren:" in client.get("/suche", params={"q": "Erzieher"}).text
+
+
+def test_home_json_twin(client: TestClient) -> None:
+    data = client.get("/.json").json()
+    assert data["total"] > 0 and data["sources"][0]["source"] == "sample"
+    assert data["top_pages"] and all(
+        p["url"].startswith("/beruf/") and p["count"] >= 3 for p in data["top_pages"]
+    )
+    assert data["total"] == int(
+        client.get("/").text.split(" aktive Stellenanzeigen")[0].rsplit(">", 1)[1].replace(".", "")
+    )
