@@ -31,6 +31,8 @@ class Services:
 
 
 def open_index(settings: Settings) -> SearchIndex:
+    """The search index; raises `IndexSchemaError` (message: run `stellenatlas index rebuild`) when the index on
+    disk was built with another schema."""
     from stellenatlas.search.tantivy_index import TantivyIndex
 
     Path(settings.index_dir).mkdir(parents=True, exist_ok=True)

@@ -536,7 +536,7 @@ def bench_http(var_dir: Path, n_queries: int, wrk_seconds: int = 10) -> dict[str
         wrk = shutil.which("wrk")
         if wrk:
             url = f"{base}/suche.json?q=Pflegefachkraft&ort=Essen&umkreis=25"
-            for conns in (4, 16):
+            for conns in (4, 8, 16):
                 res = subprocess.run(
                     [wrk, "-t2", f"-c{conns}", f"-d{wrk_seconds}s", "--latency", url],
                     capture_output=True,

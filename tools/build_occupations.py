@@ -100,6 +100,18 @@ def read_kldb(src: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     return rows, extra_titles
 
 
+def read_kldb_text(src: Path) -> dict[str, str]:
+    """code -> full "Allgemeine Bemerkungen" + "Einschlüsse" text (training input for the title model only)."""
+    out: dict[str, str] = {}
+    with open(src / "kldb2010_gliederung.csv", encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, delimiter=";")
+        next(reader)
+        for rec in reader:
+            code = rec[0].strip().zfill(int(rec[1].strip()))
+            out[code] = (rec[4] + "   " + rec[5]).replace("&nbsp;", " ")
+    return out
+
+
 def read_ba(src: Path) -> list[dict[str, str]]:
     out = []
     with open(src / "ba_gesamtberufsliste_2019_public.csv", encoding="utf-8-sig", newline="") as fh:
@@ -258,7 +270,7 @@ def main(argv: list[str]) -> None:
     from stellenatlas.normalize.occupation_train import train_model
 
     refocc.kldb_table.cache_clear()
-    train_model(refocc.job_titles(), refocc.kldb_table()).save(OUT / MODEL_FILE)
+    train_model(refocc.job_titles(), refocc.kldb_table(), read_kldb_text(src)).save(OUT / MODEL_FILE)
     sizes[MODEL_FILE] = (OUT / MODEL_FILE).stat().st_size
     by_level: defaultdict[str, int] = defaultdict(int)
     for r in kldb_rows:

@@ -20,6 +20,7 @@ from pathlib import Path
 from stellenatlas.normalize.occupation import THRESHOLD, OccupationClassifier, classify_title, training_pairs
 from stellenatlas.normalize.occupation_train import train_model
 from stellenatlas.refdata.occupations import JobTitle, job_titles, kldb_table
+from tools.build_occupations import DEFAULT_SRC, read_kldb_text
 
 BA_FILE = (
     Path(__file__).resolve().parent.parent.parent
@@ -139,7 +140,8 @@ def main(argv: list[str]) -> None:
         start = time.perf_counter()
         variants = {"knn": OccupationClassifier(training_pairs(train))}
         if "--knn-only" not in argv:
-            variants["linear"] = OccupationClassifier(training_pairs(train), train_model(train, known))
+            linear = train_model(train, known, read_kldb_text(DEFAULT_SRC))
+            variants["linear"] = OccupationClassifier(training_pairs(train), linear)
         print(f"train rows {len(train)}, dev rows {len(dev)}, build {time.perf_counter() - start:.2f} s")
         print(f"threshold {THRESHOLD}")
         print(

@@ -79,7 +79,7 @@ def confirmation_message(
         f"für diese E-Mail-Adresse wurde bei {SITE} ein Jobalarm angefordert:\n\n"
         f"  Suche: {description}\n"
         f"  Häufigkeit: {how_often}\n\n"
-        "Bitte bestätigen Sie den Jobalarm über diesen Link (auf der Seite noch einmal auf „Bestätigen“ "
+        "Bitte bestätigen Sie den Jobalarm über diesen Link (auf der Seite noch einmal auf „Jobalarm bestätigen“ "
         "klicken):\n\n"
         f"  {confirm_url}\n\n"
         "Wenn Sie den Jobalarm nicht angefordert haben, ignorieren Sie diese E-Mail einfach: ohne Bestätigung "

@@ -32,6 +32,8 @@ def friendly(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from sqlalchemy.exc import OperationalError, ProgrammingError
 
+        from stellenatlas.search.tantivy_index import IndexSchemaError
+
         try:
             return func(*args, **kwargs)
         except (OperationalError, ProgrammingError) as exc:
@@ -39,7 +41,7 @@ def friendly(func: F) -> F:
             raise click.ClickException(
                 f"Datenbankfehler: {msg.splitlines()[0]} – wurde `stellenatlas db upgrade` ausgeführt?"
             ) from None
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, IndexSchemaError) as exc:
             raise click.ClickException(str(exc)) from None
 
     return wrapper  # type: ignore[return-value]

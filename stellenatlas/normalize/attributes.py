@@ -12,6 +12,7 @@ from functools import cache
 
 from stellenatlas.domain.models import Contract, Experience, Remote, WorkingTime
 from stellenatlas.normalize.prefix_search import PrefixSearch, pattern_prefixes
+from stellenatlas.normalize.skills_vocab import MORE_SKILLS
 
 MAX_CHARS = 30_000  # the attributes are stated in the first screens of a posting
 
@@ -562,6 +563,9 @@ SKILLS: dict[str, tuple[str, ...]] = {
     "Türkisch": (r"türkisch\w*",),
     "Niederländisch": (r"niederländisch\w*",),
 }
+# Trade, care, education, logistics, gastronomy and administration skills, appended after the entries above so
+# their results and order stay exactly as they were (tests/normalize/test_attributes.py pins this).
+SKILLS.update({name: alts for name, alts in MORE_SKILLS.items() if name not in SKILLS})
 
 
 @cache
@@ -598,6 +602,9 @@ class _Probe:
     entry: int  # index into _skill_patterns()
     word: str  # leading word characters of the prefix: a word of the text must start with them
     at: re.Pattern[str]  # finds the prefix where a word starts
+    # The prefix goes on after `word` with punctuation ("e-learning", "g 26"): the text's word there is then
+    # exactly `word`, so only that word triggers the probe, not every word starting with "e".
+    exact: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -635,7 +642,7 @@ def _skill_index() -> _SkillIndex:
                     continue
                 word = _LEADING_WORD.match(prefix).group(0)  # type: ignore[union-attr]
                 by_start.setdefault(word[:3], []).append(len(probes))
-                probes.append(_Probe(j, word, _word_start(prefix)))
+                probes.append(_Probe(j, word, _word_start(prefix), len(word) < len(prefix)))
     return _SkillIndex(
         tuple(probes),
         {k: tuple(v) for k, v in by_start.items()},
@@ -657,7 +664,8 @@ def _probes_of(word: str, index: _SkillIndex) -> tuple[int, ...]:
     out: list[int] = []
     for k in range(1, min(3, len(word)) + 1):
         for n in index.by_start.get(word[:k], ()):
-            if word.startswith(index.probes[n].word):
+            probe = index.probes[n]
+            if word == probe.word if probe.exact else word.startswith(probe.word):
                 out.append(n)
     return tuple(out)
 

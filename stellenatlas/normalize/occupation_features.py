@@ -368,7 +368,13 @@ class Vocabulary:
             if head not in self.known:
                 continue
             modifier = word[:i]
-            for cand in (modifier, modifier[:-1] if modifier.endswith(("s", "n", "e")) else ""):
+            # German linking elements: Arbeit-s-, Straße-n-, Hund-e-, Tier-en-?, Kind-er-, Land-es-.
+            cands = [modifier]
+            if modifier.endswith(("s", "n", "e")):
+                cands.append(modifier[:-1])
+            if modifier.endswith(("en", "er", "es")):
+                cands.append(modifier[:-2])
+            for cand in cands:
                 if cand in self.known:
                     return (*self.split(cand), head)
             return (modifier, head) if len(modifier) >= 4 else (head,)

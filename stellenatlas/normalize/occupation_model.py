@@ -182,12 +182,16 @@ def train_linear(
     min_count: int = 3,
     batch: int = 64,
     seed: int = 0,
+    extra: Sequence[tuple[dict[str, float], str]] = (),
 ) -> LinearModel:
-    """Train on (folded title, code) examples. `all_codes` are the candidate codes (all KldB 5-digit codes)."""
+    """Train on (folded title, code) examples. `all_codes` are the candidate codes (all KldB 5-digit codes).
+    `extra` are examples given as ready feature dicts (word features of KldB explanation text)."""
     rng = np.random.default_rng(seed)
+    examples = [*examples, *(("", c) for _, c in extra)]
     codes = sorted(set(all_codes) | {c for _, c in examples})
     code_id = {c: i for i, c in enumerate(codes)}
-    ex_feats = [model_features(f, vocab) for f, _ in examples]
+    ex_feats = [model_features(f, vocab) for f, _ in examples[: len(examples) - len(extra)]]
+    ex_feats.extend(f for f, _ in extra)
     counts: Counter[str] = Counter()
     for feats in ex_feats:
         counts.update(feats.keys())

@@ -6,8 +6,9 @@ TRAIN split only). Not imported at run time.
 
 from __future__ import annotations
 
+import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -39,10 +40,62 @@ def examples(
     return sorted((f, c) for f, c in out if f and len(c) == 5)
 
 
-def vocabulary(exs: Sequence[tuple[str, str]]) -> Vocabulary:
+# A word of the KldB explanations found under more than this share of the 5-digit codes ("aufgab", "durchfuhr",
+# "kund") says nothing about the field.
+_GENERIC_SHARE = 0.05
+_TEXT_SPLIT = re.compile(r"\s{3,}|(?<=\w)\.\s+")
+
+
+def explanation_segments(
+    texts: Mapping[str, str], all_codes: Sequence[str]
+) -> list[tuple[tuple[str, ...], str]]:
+    """(field words, 5-digit code) per phrase of the KldB explanation text ("Allgemeine Bemerkungen" and
+    "Einschlüsse") of the code and of its 4-digit group. The prose names the objects of the work ("Fohlen",
+    "Hufe", "Stubben") that job titles use as compound modifiers but the title list rarely repeats."""
+    segs: list[tuple[tuple[str, ...], str]] = []
+    for code in all_codes:
+        for src in (code, code[:4]):
+            for phrase in _TEXT_SPLIT.split(texts.get(src, "")):
+                ws = words(clean_title(phrase))
+                if ws:
+                    segs.append((ws, code))
+    codes_of: dict[str, set[str]] = {}
+    for ws, code in segs:
+        for w in ws:
+            codes_of.setdefault(w, set()).add(code)
+    generic = {w for w, cs in codes_of.items() if len(cs) > _GENERIC_SHARE * len(all_codes)}
+    out = [(tuple(w for w in ws if w not in generic), code) for ws, code in segs]
+    return [(ws, code) for ws, code in out if ws]
+
+
+def explanation_examples(
+    segs: Sequence[tuple[tuple[str, ...], str]], vocab: Vocabulary
+) -> list[tuple[dict[str, float], str]]:
+    """Word-only feature dicts (no role noun, endings or letter n-grams: prose has no job noun) so the
+    explanation words get embeddings near their field; split like title words."""
+    out: list[tuple[dict[str, float], str]] = []
+    for ws, code in segs:
+        feats: dict[str, float] = {}
+        for w in ws:
+            feats["w:" + w] = 1.0
+            parts = vocab.split(w)
+            if len(parts) > 1:
+                feats["h:" + parts[-1]] = max(feats.get("h:" + parts[-1], 0.0), 0.8)
+                for p in parts[:-1]:
+                    feats.setdefault("w:" + p, 0.5)
+        out.append((feats, code))
+    return out
+
+
+def vocabulary(
+    exs: Sequence[tuple[str, str]], segs: Sequence[tuple[tuple[str, ...], str]] = ()
+) -> Vocabulary:
+    """Known words for compound splitting: title words plus the field words of the explanations."""
     known: set[str] = set()
     for f, _ in exs:
         known.update(words(f))
+    for ws, _ in segs:
+        known.update(ws)
     return Vocabulary(known)
 
 
@@ -67,14 +120,26 @@ def isotonic(raw: np.ndarray, correct: np.ndarray, knots: int = 24) -> tuple[np.
     return np.r_[0.0, xs, 1.0], np.r_[0.0, ys, ys[-1]]
 
 
-def train_model(titles: Sequence[object], kldb_rows: dict[str, tuple[str, str, str, str]]) -> LinearModel:
+def _fit(
+    exs: Sequence[tuple[str, str]], all_codes: Sequence[str], segs: Sequence[tuple[tuple[str, ...], str]]
+) -> LinearModel:
+    vocab = vocabulary(exs, segs)
+    return train_linear(exs, all_codes, vocab, epochs=EPOCHS, extra=explanation_examples(segs, vocab))
+
+
+def train_model(
+    titles: Sequence[object],
+    kldb_rows: dict[str, tuple[str, str, str, str]],
+    explanations: Mapping[str, str] | None = None,
+) -> LinearModel:
     """Fit on a calibration split first (to learn how often a raw score is right on titles the model has not
-    seen), then on all `titles`; the final model carries the calibration map."""
+    seen), then on all `titles`; the final model carries the calibration map. `explanations`: KldB code ->
+    full explanation text (read by the build tools from the KldB source; not shipped)."""
     all_codes = [c for c, row in kldb_rows.items() if row[0] == "5"]
+    segs = explanation_segments(explanations or {}, all_codes)
     held = [t for t in titles if t.source == "ba" and is_fold(t.dkz_id, CALIBRATION_FOLD)]  # type: ignore[attr-defined]
     rest = [t for t in titles if not (t.source == "ba" and is_fold(t.dkz_id, CALIBRATION_FOLD))]  # type: ignore[attr-defined]
-    exs = examples(rest, kldb_rows)
-    probe = train_linear(exs, all_codes, vocabulary(exs), epochs=EPOCHS)
+    probe = _fit(examples(rest, kldb_rows), all_codes, segs)
     raw: list[float] = []
     correct: list[bool] = []
     for t in held:
@@ -86,7 +151,6 @@ def train_model(titles: Sequence[object], kldb_rows: dict[str, tuple[str, str, s
             raw.append(float(p[top]))
             correct.append(probe.codes[top] == t.kldb)  # type: ignore[attr-defined]
     calib = isotonic(np.array(raw), np.array(correct))
-    exs = examples(titles, kldb_rows)
-    model = train_linear(exs, all_codes, vocabulary(exs), epochs=EPOCHS)
+    model = _fit(examples(titles, kldb_rows), all_codes, segs)
     model.calibration = calib
     return model

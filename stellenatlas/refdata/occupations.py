@@ -187,7 +187,8 @@ def description(code: str) -> str:
     """Short German description: KldB explanation, else the linked ESCO definition."""
     row = kldb_table().get(code)
     if row and row[3]:
-        return row[3]
+        # two explanations in the BA source lack the space in "und -fertigkeiten"
+        return row[3].replace(" und-fertigkeiten", " und -fertigkeiten")
     occ = kldb(code)
     if occ and occ.esco_uri:
         for e in esco_occupations():

@@ -20,16 +20,24 @@ Query building never hands user text to tantivy's query parser: the text is toke
 analyzers the index uses (`analysis.py`) and turned into term/boolean queries, so "C++ (m/w/d)" or a
 10,000-character paste cannot raise a syntax error.
 
-Radius search: each place's lat/lon is a multi-valued, indexed fast field. A bounding-box range query
+Radius search: each place's lat/lon is a multi-valued, indexed field. A bounding-box range query
 selects candidates inside tantivy; the exact haversine test runs vectorised (numpy) over the candidates'
-fast-field coordinates; only postings with several places read their stored coordinate list. At most
-`CANDIDATE_CAP` candidates are materialised; a result built from a capped candidate set says so
-(`SearchResult.truncated`). Facets are tantivy terms aggregations over the full match set; for radius
-queries the exact match set is passed back in as an id term-set so counts stay exact.
+coordinates, read from single-valued fast fields per place slot (`lat_0`..`lat_3`), so only postings with
+more than `PLACE_SLOTS` places read their stored place list. At most `CANDIDATE_CAP` candidates are
+materialised; a result built from a capped candidate set says so (`SearchResult.truncated`).
+
+Facets: every facet value is also written as a u64 code (`f_*` fast fields, `facet_code`): digit strings
+(KldB, AGS) encode reversibly, words (working time, remote, employer) as a 52-bit hash that is mapped back
+through the field's term dictionary. Text queries count with a tantivy terms aggregation over the codes:
+numeric buckets avoid the per-bucket term-dictionary lookups that made the employer facet cost ~3 ms even
+for a small match set, and a segment size above the number of distinct values keeps the counts exact.
+Radius queries already hold their exact match set as doc addresses, so they count the codes read from
+fast fields with numpy instead of sending the ids back into tantivy.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import shutil
@@ -69,11 +77,13 @@ MAX_PAGE_SIZE = 100
 MIN_RADIUS_KM = 1.0  # the place coordinates are municipality seats: 0 km means "this town"
 MAX_RADIUS_KM = 1000.0  # Germany is ~900 km long: more is "everywhere"
 CANDIDATE_CAP = 300_000  # radius/distance paths materialise candidates in Python
+FIRST_PASS = 2048  # candidates collected together with the count (most text + radius queries)
 RERANK_MARGIN = 50
 FUZZY_MIN_LEN = 6
 FRESHNESS_WEIGHT = 0.25  # a posting from today scores up to 25 % more than an old one
 FRESHNESS_HALF_LIFE_DAYS = 14.0
 FACET_SIZES = {"working_time": 10, "remote": 10, "kldb": 50, "employer": 50, "city": 50}
+# facet name -> the keyword field whose terms name the codes
 _FACET_FIELDS = {
     "working_time": "working_time",
     "remote": "remote",
@@ -81,6 +91,11 @@ _FACET_FIELDS = {
     "employer": "employer",
     "city": "ags",
 }
+PLACE_SLOTS = 4  # places per posting readable from fast fields; more read the stored place list
+# Per segment, tantivy keeps this many buckets before merging: above the distinct values a facet can
+# have (employers), so merged counts are exact rather than the usual top-k approximation.
+FACET_SEGMENT_SIZE = 1_000_000
+_HASH_BITS = 52  # aggregation keys travel as JSON doubles: 52 bits survive exactly
 # Field weights: title hits beat description hits; an identical title beats everything.
 W_TITLE, W_PARTS, W_BODY, W_EMPLOYER, W_FUZZY, W_EXACT = 3.0, 2.0, 1.0, 0.5, 0.3, 10.0
 EARTH_KM = 6371.0088
@@ -102,6 +117,13 @@ def _schema() -> tantivy.Schema:
     sb.add_float_field("lat", indexed=True, fast=True)
     sb.add_float_field("lon", indexed=True, fast=True)
     sb.add_unsigned_field("nplaces", fast=True)
+    for i in range(PLACE_SLOTS):
+        sb.add_float_field(f"lat_{i}", fast=True)
+        sb.add_float_field(f"lon_{i}", fast=True)
+        sb.add_unsigned_field(f"f_city_{i}", fast=True)
+    sb.add_unsigned_field("f_city", fast=True)  # multi-valued: one code per place, for the aggregation
+    for name in ("working_time", "remote", "kldb", "employer"):
+        sb.add_unsigned_field(f"f_{name}", fast=True)
     sb.add_text_field("geo", stored=True, tokenizer_name=KEYWORD_ANALYZER, index_option="basic")
     sb.add_float_field("sal_max", fast=True)
     sb.add_float_field("sal_sort", fast=True)
@@ -116,6 +138,14 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
+def facet_code(value: str) -> int:
+    """u64 code of a facet value: digit strings reversibly (leading "1" keeps leading zeros), else a hash."""
+    if value.isdigit() and len(value) <= 15:
+        return int("1" + value)
+    digest = hashlib.blake2b(value.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> (64 - _HASH_BITS)
+
+
 def _employer_key(name: str) -> str:
     return " ".join(fold(name).split())
 
@@ -124,6 +154,10 @@ def _timestamp(value: datetime) -> int:
     if value.tzinfo is None:  # the pipeline stores naive datetimes as UTC
         value = value.replace(tzinfo=UTC)
     return int(value.timestamp())
+
+
+class IndexSchemaError(RuntimeError):
+    """The index on disk has another schema than this code writes; `stellenatlas index rebuild` fixes it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,11 +200,23 @@ class TantivyIndex:
     def _open(self, gen: str) -> None:
         gen_dir = self.root / gen
         gen_dir.mkdir(exist_ok=True)
-        index = tantivy.Index(self._schema, path=str(gen_dir), reuse=True)
+        try:
+            index = tantivy.Index(self._schema, path=str(gen_dir), reuse=True)
+        except ValueError as exc:
+            if "schema does not match" not in str(exc):
+                raise
+            # e.g. built before the facet code columns existed: only a rebuild can add fields
+            raise IndexSchemaError(
+                f"Der Suchindex {gen_dir} stammt von einer älteren Version. "
+                "Bitte neu aufbauen: stellenatlas index rebuild"
+            ) from exc
         for name, analyzer in analyzers().items():
             index.register_tokenizer(name, analyzer)
         self._index = index
         self._gen = gen
+        # facet code -> value per keyword field; codes are a pure function of the value, so entries never
+        # go stale (a vanished value just is not asked for any more)
+        self._facet_names: dict[str, dict[int, str]] = {}
 
     @property
     def generation(self) -> str:
@@ -240,13 +286,27 @@ class TantivyIndex:
         d.add_text("working_time", doc.working_time)
         d.add_text("remote", doc.remote)
         d.add_text("status", doc.status)
-        for place in doc.places:
+        d.add_unsigned("f_working_time", facet_code(doc.working_time))
+        d.add_unsigned("f_remote", facet_code(doc.remote))
+        if doc.kldb:
+            d.add_unsigned("f_kldb", facet_code(doc.kldb))
+        if doc.employer:
+            d.add_unsigned("f_employer", facet_code(doc.employer))
+        # one entry per distinct AGS: a facet counts postings, not places
+        places = list({p.ags: p for p in doc.places}.values())
+        for i, place in enumerate(places):
             d.add_text("ags", place.ags)
             d.add_float("lat", float(place.lat))
             d.add_float("lon", float(place.lon))
-        d.add_unsigned("nplaces", len(doc.places))
-        if len(doc.places) > 1:
-            d.add_text("geo", ";".join(f"{p.lat:.5f},{p.lon:.5f}" for p in doc.places))
+            code = facet_code(place.ags)
+            d.add_unsigned("f_city", code)
+            if i < PLACE_SLOTS:
+                d.add_float(f"lat_{i}", float(place.lat))
+                d.add_float(f"lon_{i}", float(place.lon))
+                d.add_unsigned(f"f_city_{i}", code)
+        d.add_unsigned("nplaces", len(places))
+        if len(places) > PLACE_SLOTS:
+            d.add_text("geo", ";".join(f"{p.ags},{p.lat:.5f},{p.lon:.5f}" for p in places))
         lo, hi = doc.salary_monthly_min, doc.salary_monthly_max
         top = hi if hi is not None else lo
         if top is not None:
@@ -291,7 +351,7 @@ class TantivyIndex:
             )
             scored = [(float(key) if key is not None else 0.0, addr) for key, addr in res.hits]
         hits = self._hits(searcher, scored, plan.center)
-        facets = self._facets(searcher, query) if q.facets else {}
+        facets = self._facets_aggregate(searcher, query) if q.facets else {}
         total = int(getattr(res, "count", 0) or 0)  # the bundled type stub lacks `count`
         return SearchResult(total, hits, facets, plan.page, plan.page_size)
 
@@ -420,20 +480,29 @@ class TantivyIndex:
         return out
 
     def _distances_np(
-        self, searcher: tantivy.Searcher, addrs: list[tantivy.DocAddress], lat: float, lon: float
+        self,
+        searcher: tantivy.Searcher,
+        addrs: list[tantivy.DocAddress],
+        lat: float,
+        lon: float,
+        nplaces: np.ndarray | None = None,
     ) -> np.ndarray:
         """Nearest-place distance per address in km; NaN for postings without a place."""
-        lats = np.array(searcher.fast_field_values("lat", addrs), dtype=np.float64)  # None -> NaN
-        lons = np.array(searcher.fast_field_values("lon", addrs), dtype=np.float64)
-        dist = haversine_np(lat, lon, lats, lons)
-        nplaces = np.array(searcher.fast_field_values("nplaces", addrs), dtype=np.float64)
-        # Fast fields return a multi-valued column's first value only: the few multi-place postings
-        # read their full coordinate list from the store.
-        for i in np.flatnonzero(nplaces > 1):
-            geo = searcher.doc(addrs[i]).get_first("geo") or ""
-            points = [tuple(map(float, p.split(","))) for p in geo.split(";") if p]
+        if not addrs:
+            return np.empty(0)
+        if nplaces is None:
+            nplaces = _column(searcher, "nplaces", addrs)
+        dist = haversine_np(lat, lon, _column(searcher, "lat_0", addrs), _column(searcher, "lon_0", addrs))
+        # further slots only for the few postings that fill them: reading a column costs per address
+        for i, sub_addrs, sub in _slot_subsets(addrs, nplaces):
+            far = haversine_np(
+                lat, lon, _column(searcher, f"lat_{i}", sub_addrs), _column(searcher, f"lon_{i}", sub_addrs)
+            )
+            dist[sub] = np.fmin(dist[sub], far)
+        for i in np.flatnonzero(nplaces > PLACE_SLOTS):
+            points = _stored_places(searcher.doc(addrs[i]))
             if points:
-                dist[i] = min(haversine_km(lat, lon, a, b) for a, b in points)
+                dist[i] = min(haversine_km(lat, lon, a, b) for _, a, b in points)
         return dist
 
     def _distances(
@@ -461,53 +530,148 @@ class TantivyIndex:
         self, searcher: tantivy.Searcher, q: SearchQuery, plan: _Plan, query: Query, sort: str
     ) -> SearchResult:
         assert plan.center is not None
-        # Counting first keeps the collector small: a top-k heap sized CANDIDATE_CAP for every query
-        # costs more than the second pass.
-        n_candidates = int(getattr(searcher.search(query, limit=1, count=True), "count", 0) or 0)
+        # A top-k heap sized CANDIDATE_CAP for every query would cost more than a second pass: the first
+        # pass collects a small heap and counts; only a bigger candidate set is collected again.
+        first_limit = min(FIRST_PASS, CANDIDATE_CAP)
+        first = searcher.search(query, limit=first_limit, count=True)
+        n_candidates = int(getattr(first, "count", 0) or 0)
         truncated = n_candidates > CANDIDATE_CAP
         hits = (
-            searcher.search(query, limit=min(n_candidates, CANDIDATE_CAP), count=False).hits
-            if n_candidates
-            else []
+            first.hits
+            if n_candidates <= first_limit
+            else searcher.search(query, limit=min(n_candidates, CANDIDATE_CAP), count=False).hits
         )
-        dists = self._distances_np(searcher, [a for _, a in hits], *plan.center)
+        # Columns are read for all candidates and then narrowed with numpy: cheaper than building a
+        # second address list for the ones inside the circle.
+        addrs = [a for _, a in hits]
+        nplaces = _column(searcher, "nplaces", addrs)
+        dists = self._distances_np(searcher, addrs, *plan.center, nplaces=nplaces)
         radius = plan.radius_km if plan.radius_km is not None else math.inf
         inside = np.flatnonzero(dists <= radius)  # NaN compares False: postings without a place drop out
-        kept = [(hits[i][0], hits[i][1], float(dists[i])) for i in inside]
+        kept_dist = dists[inside]
+        scores = np.fromiter((h[0] for h in hits), dtype=np.float64, count=len(hits))[inside]
         if sort == "distance":
-            kept.sort(key=lambda x: x[2])
+            order = np.argsort(kept_dist, kind="stable")
         elif sort in ("date", "salary"):
-            field = "posted_ts" if sort == "date" else "sal_sort"
-            values = searcher.fast_field_values(field, [a for _, a, _ in kept])
-            order = sorted(range(len(kept)), key=lambda i: (values[i] is None, -(values[i] or 0)))
-            kept = [kept[i] for i in order]
+            values = _column(searcher, "posted_ts" if sort == "date" else "sal_sort", addrs)[inside]
+            missing = np.isnan(values)
+            order = np.lexsort((-np.where(missing, 0.0, values), missing))  # stable: ties keep hit order
         else:
-            reranked = self._rerank_fresh(searcher, [(s, a) for s, a, _ in kept])
-            by_addr = {(a.segment_ord, a.doc): d for _, a, d in kept}
-            kept = [(s, a, by_addr[(a.segment_ord, a.doc)]) for s, a in reranked]
-        page = kept[plan.offset : plan.offset + plan.page_size]
-        page_ids = _posting_ids(searcher, [a for _, a, _ in page])
+            scores = scores * _freshness(_column(searcher, "posted_ts", addrs)[inside], time.time())
+            order = np.argsort(-scores, kind="stable")
+        page = order[plan.offset : plan.offset + plan.page_size]
+        page_ids = _posting_ids(searcher, [addrs[inside[i]] for i in page])
         page_hits = [
-            SearchHit(pid, float(s), round(d, 2)) for (s, _, d), pid in zip(page, page_ids, strict=True)
+            SearchHit(pid, float(scores[i]), round(float(kept_dist[i]), 2))
+            for i, pid in zip(page, page_ids, strict=True)
         ]
         facets: dict[str, list[tuple[str, int]]] = {}
-        if q.facets and kept:
-            all_ids = _posting_ids(searcher, [a for _, a, _ in kept])
-            facets = self._facets(searcher, Query.term_set_query(self._schema, "id", all_ids))
-        elif q.facets:
-            facets = {name: [] for name in FACET_SIZES}
-        return SearchResult(len(kept), page_hits, facets, plan.page, plan.page_size, truncated=truncated)
+        if q.facets:
+            facets = self._facets_counted(searcher, addrs, inside, nplaces)
+        return SearchResult(len(inside), page_hits, facets, plan.page, plan.page_size, truncated=truncated)
 
-    def _facets(self, searcher: tantivy.Searcher, query: Query) -> dict[str, list[tuple[str, int]]]:
+    # -- facets ----------------------------------------------------------------------------------------
+
+    def _facets_aggregate(self, searcher: tantivy.Searcher, query: Query) -> dict[str, list[tuple[str, int]]]:
         spec = {
-            name: {"terms": {"field": _FACET_FIELDS[name], "size": size}}
+            name: {"terms": {"field": f"f_{name}", "size": size, "segment_size": FACET_SEGMENT_SIZE}}
             for name, size in FACET_SIZES.items()
         }
         raw = searcher.aggregate(query, spec)
-        return {
-            name: [(str(b["key"]), int(b["doc_count"])) for b in raw.get(name, {}).get("buckets", [])]
+        counts = {
+            name: [(int(b["key"]), int(b["doc_count"])) for b in raw.get(name, {}).get("buckets", [])]
             for name in FACET_SIZES
         }
+        return self._named(searcher, counts)
+
+    def _facets_counted(
+        self,
+        searcher: tantivy.Searcher,
+        addrs: list[tantivy.DocAddress],
+        inside: np.ndarray,
+        nplaces: np.ndarray,
+    ) -> dict[str, list[tuple[str, int]]]:
+        """Exact facet counts of the match set `addrs[inside]`: fast-field codes counted in numpy."""
+        counts: dict[str, list[tuple[int, int]]] = {}
+        for name, size in FACET_SIZES.items():
+            if name != "city":
+                counts[name] = _top_counts(_column(searcher, f"f_{name}", addrs)[inside], size)
+                continue
+            kept_places = np.zeros(len(addrs), dtype=bool)
+            kept_places[inside] = True
+            parts = [_column(searcher, "f_city_0", addrs)[inside]]
+            for i, sub_addrs, _ in _slot_subsets(addrs, np.where(kept_places, nplaces, 0)):
+                parts.append(_column(searcher, f"f_city_{i}", sub_addrs))
+            extra = [
+                facet_code(ags)
+                for i in np.flatnonzero(kept_places & (nplaces > PLACE_SLOTS))
+                for ags, _, _ in _stored_places(searcher.doc(addrs[i]))[PLACE_SLOTS:]
+            ]
+            parts.append(np.array(extra, dtype=np.float64))
+            counts[name] = _top_counts(np.concatenate(parts), size)
+        return self._named(searcher, counts)
+
+    def _named(
+        self, searcher: tantivy.Searcher, counts: dict[str, list[tuple[int, int]]]
+    ) -> dict[str, list[tuple[str, int]]]:
+        out: dict[str, list[tuple[str, int]]] = {}
+        for name, buckets in counts.items():
+            field = _FACET_FIELDS[name]
+            names = self._facet_names.setdefault(field, {})
+            if any(code not in names for code, _ in buckets):
+                # a value this process has not named yet: re-read the field's term dictionary (cheap: it
+                # holds the distinct values only; a live document's value is always in it)
+                for term, _ in searcher.terms_with_prefix(field, "", limit=None):
+                    names[facet_code(term)] = term
+            out[name] = [(names.get(code, str(code)), n) for code, n in buckets]
+        return out
+
+
+def _column(searcher: tantivy.Searcher, field: str, addrs: list[tantivy.DocAddress]) -> np.ndarray:
+    """One fast field for many documents as float64; a missing value is NaN."""
+    if not addrs:
+        return np.empty(0)
+    return np.array(searcher.fast_field_values(field, addrs), dtype=np.float64)
+
+
+def _slot_subsets(
+    addrs: list[tantivy.DocAddress], nplaces: np.ndarray
+) -> Iterable[tuple[int, list[tantivy.DocAddress], np.ndarray]]:
+    """(slot, addresses, their indexes) for the place slots after the first, each only for the postings
+    that have a place there."""
+    sub = np.flatnonzero(nplaces > 1)
+    for i in range(1, PLACE_SLOTS):
+        sub = sub[nplaces[sub] > i]
+        if not sub.size:
+            return
+        yield i, [addrs[j] for j in sub], sub
+
+
+def _stored_places(doc: tantivy.Document) -> list[tuple[str, float, float]]:
+    """(ags, lat, lon) of every place, from the stored list of a posting with many places."""
+    out = []
+    for item in (doc.get_first("geo") or "").split(";"):
+        parts = item.split(",")
+        if len(parts) == 3:
+            out.append((parts[0], float(parts[1]), float(parts[2])))
+    return out
+
+
+def _top_counts(codes: np.ndarray, size: int) -> list[tuple[int, int]]:
+    """The `size` most frequent codes, most frequent first; ties by code so the order is stable."""
+    codes = codes[~np.isnan(codes)]
+    if not codes.size:
+        return []
+    values, counts = np.unique(codes, return_counts=True)  # values ascending
+    order = np.argsort(-counts, kind="stable")[:size]
+    return [(int(values[i]), int(counts[i])) for i in order]
+
+
+def _freshness(posted_ts: np.ndarray, now: float) -> np.ndarray:
+    """Score factor per posting: up to 1 + FRESHNESS_WEIGHT for today, 1.0 without a date."""
+    age_days = np.maximum(0.0, (now - posted_ts) / 86400)
+    factor = 1.0 + FRESHNESS_WEIGHT * np.power(0.5, age_days / FRESHNESS_HALF_LIFE_DAYS)
+    return np.where(np.isnan(posted_ts), 1.0, factor)
 
 
 def haversine_np(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:

@@ -116,8 +116,11 @@ def register_accounts_routes(app: FastAPI, ctx: WebContext) -> None:
     # ------------------------------------------------------------------ public: landing, register, verify
 
     @app.get("/arbeitgeber", response_class=HTMLResponse, include_in_schema=False)
-    def employer_start(request: Request) -> Response:
-        return ctx.html("arbeitgeber/start.html", account=auth.current(request))
+    def employer_start(request: Request, abgemeldet: str = Query("", max_length=1)) -> Response:
+        account = auth.current(request)
+        return ctx.html(
+            "arbeitgeber/start.html", account=account, logged_out=bool(abgemeldet) and not account
+        )
 
     @app.get("/arbeitgeber/registrieren", response_class=HTMLResponse, include_in_schema=False)
     def register_form(request: Request) -> Response:
@@ -222,22 +225,45 @@ def register_accounts_routes(app: FastAPI, ctx: WebContext) -> None:
 
     @app.post("/arbeitgeber/abmelden", include_in_schema=False)
     def logout(request: Request) -> Response:
-        response = RedirectResponse("/arbeitgeber", status_code=303)
+        response = RedirectResponse("/arbeitgeber?abgemeldet=1", status_code=303)
         auth.logout(request, response)
         return response
 
     # ------------------------------------------------------------------ dashboard and profile (owner only)
 
     @app.get("/arbeitgeber/konto", response_class=HTMLResponse, include_in_schema=False)
-    def dashboard(request: Request, page: int = Query(1, ge=1, le=1_000_000)) -> Response:
+    def dashboard(
+        request: Request,
+        page: int = Query(1, ge=1, le=1_000_000),
+        gespeichert: str = Query("", max_length=20),
+        beendet: str = Query("", max_length=20),
+    ) -> Response:
         account = auth.require(request, "employer")
         total, _ = repo.list_owned(account["id"], limit=0)
         page, last, offset = page_window(page, total)
         _, rows = repo.list_owned(account["id"], limit=PAGE_SIZE, offset=offset)
         for r in rows:
             r["status_label"] = render.STATUS[PostingStatus(r["status"])]
+        # the redirect after saving or ending names the posting: a confirmation, only for the owner's own ids
+        notice = None
+        for raw, action in ((gespeichert, "saved"), (beendet, "ended")):
+            if raw.isdigit() and len(raw) <= 18:
+                posting = store.get_posting(int(raw)) if repo.owned(account["id"], int(raw)) else None
+                if posting is not None:
+                    notice = {
+                        "action": action,
+                        "id": posting.id,
+                        "title": posting.title,
+                        "status": posting.status,
+                    }
         return ctx.html(
-            "arbeitgeber/konto.html", account=account, jobs=rows, page=page, last_page=last, total=total
+            "arbeitgeber/konto.html",
+            account=account,
+            jobs=rows,
+            page=page,
+            last_page=last,
+            total=total,
+            notice=notice,
         )
 
     @app.get("/arbeitgeber/profil", response_class=HTMLResponse, include_in_schema=False)
@@ -368,6 +394,7 @@ def register_accounts_routes(app: FastAPI, ctx: WebContext) -> None:
         if posting.status in EDITABLE and posting.id is not None:
             store.set_status(posting.id, PostingStatus.EXPIRED)
             reindex(lambda: ctx.services.index, store, [posting.id])
+            return RedirectResponse(f"/arbeitgeber/konto?beendet={posting.id}", status_code=303)
         return RedirectResponse("/arbeitgeber/konto", status_code=303)
 
     # ------------------------------------------------------------------ public company profile (last: catch-all)

@@ -15,12 +15,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Res
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from stellenatlas.search.tantivy_index import IndexSchemaError
 from stellenatlas.services import Services, open_services
 from stellenatlas.settings import Settings, load_settings, secret_key
 from stellenatlas.web import render
 from stellenatlas.web.accounts_views import register_accounts_routes
 from stellenatlas.web.alert_views import register_alert_routes
-from stellenatlas.web.errors import PageError
+from stellenatlas.web.errors import PageError, validation_message
 from stellenatlas.web.pages import register_page_routes
 from stellenatlas.web.search_views import register_search_routes
 from stellenatlas.web.security import SecurityMiddleware, current_csrf_token
@@ -54,7 +55,10 @@ class WebContext:
 
     def fresh_index(self) -> Any:
         """Web workers pick up postings indexed by the (single) writer process without restart."""
-        index = self.services.index
+        try:
+            index = self.services.index
+        except IndexSchemaError as exc:
+            raise PageError(503, f"Die Suche ist gerade nicht verfügbar. {exc}") from None
         if time.monotonic() - self._reloaded > 2:
             index.reload()
             self._reloaded = time.monotonic()
@@ -117,8 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
-        problems = [f"{'.'.join(str(x) for x in e['loc'][1:])}: {e['msg']}" for e in exc.errors()]
-        message = "Ungültige Anfrage – " + "; ".join(problems)
+        message = validation_message(exc.errors())
         if wants_json(request):
             return JSONResponse({"error": message}, status_code=400)
         return ctx.html("error.html", status=400, heading="Ungültige Anfrage", message=message)

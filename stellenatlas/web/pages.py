@@ -116,6 +116,10 @@ def register_page_routes(app: FastAPI, ctx: WebContext) -> None:
         occupation = refocc.kldb(job.kldb) if job.kldb else None
         canonical = f"{base_url}/jobs/{job.id}"
         occ_page = None
+        similar_url = None
+        if places:
+            what = (occupation.short_title or occupation.title) if occupation is not None else job.title
+            similar_url = f"/suche?q={quote(what)}&ort={quote(places[0].name)}&umkreis=25"
         if occupation is not None and places:
             found = resolve_occupation(occupation.short_title or occupation.title)
             slug = found[2] if found else refocc.slug_for(occupation.short_title or occupation.title)
@@ -129,6 +133,7 @@ def register_page_routes(app: FastAPI, ctx: WebContext) -> None:
             canonical=canonical,
             occupation=occupation,
             occ_page=occ_page,
+            similar_url=similar_url,
             jsonld=render.json_for_script(render.job_jsonld(job, places, canonical)),
             status_label=render.STATUS[job.status],
             salary_label=render.salary_label(job.salary),

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any, cast
 from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, Query
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Engine
 
 from stellenatlas.domain import Posting
+from stellenatlas.domain.models import Remote, Salary, SalaryPeriod, WorkingTime
 from stellenatlas.insights.pages import resolve_city
 from stellenatlas.refdata import places as refplaces
-from stellenatlas.search.base import SearchQuery, SearchQueryError, SearchResult, SortKey
+from stellenatlas.search.base import SearchHit, SearchQuery, SearchQueryError, SearchResult, SortKey
+from stellenatlas.store.mapping import to_enum, utc
+from stellenatlas.store.schema import employers, posting_places, postings
 from stellenatlas.web import render
 
 if TYPE_CHECKING:
@@ -73,6 +79,92 @@ def job_summary(p: Posting, distance_km: float | None) -> dict[str, Any]:
     }
 
 
+# Only what a result row shows: a full Posting load (description, skills JSON, every enum) cost about as
+# much as the search itself. Built once; SQLAlchemy caches the compiled form.
+_SUMMARY_COLUMNS = (
+    postings.c.id,
+    postings.c.title,
+    employers.c.name.label("employer_name"),
+    postings.c.location_text,
+    postings.c.kldb,
+    postings.c.posted_at,
+    postings.c.working_time,
+    postings.c.remote,
+    postings.c.salary_min,
+    postings.c.salary_max,
+    postings.c.salary_period,
+    postings.c.salary_currency,
+    postings.c.salary_gross,
+    postings.c.salary_tariff,
+    postings.c.salary_text,
+    postings.c.source,
+)
+_SUMMARY_SELECT = (
+    select(*_SUMMARY_COLUMNS)
+    .select_from(postings.outerjoin(employers, postings.c.employer_id == employers.c.id))
+    .where(postings.c.id.in_(bindparam("ids", expanding=True)))
+)
+_PLACES_SELECT = (
+    select(posting_places.c.posting_id, posting_places.c.ags)
+    .where(posting_places.c.posting_id.in_(bindparam("ids", expanding=True)))
+    .order_by(posting_places.c.posting_id, posting_places.c.position)
+)
+
+
+def hit_summaries(engine: Engine, hits: Sequence[SearchHit]) -> list[dict[str, Any]]:
+    """`job_summary` of each hit whose posting exists, in hit order, read with two narrow queries."""
+    ids = [h.posting_id for h in hits]
+    if not ids:
+        return []
+    with engine.connect() as conn:
+        rows = {r["id"]: r for r in conn.execute(_SUMMARY_SELECT, {"ids": ids}).mappings()}
+        place_ags: dict[int, list[str]] = {}
+        for pid, ags in conn.execute(_PLACES_SELECT, {"ids": ids}):
+            place_ags.setdefault(pid, []).append(ags)
+    municipalities = refplaces.municipalities()
+    out = []
+    for h in hits:
+        r = rows.get(h.posting_id)
+        if r is None:
+            continue
+        ags_list = place_ags.get(h.posting_id, [])
+        names = [municipalities[a].name for a in ags_list if a in municipalities]
+        posted_at = utc(r["posted_at"])
+        out.append(
+            {
+                "id": r["id"],
+                "title": r["title"],
+                "employer": r["employer_name"] or "",
+                "location": ", ".join(names) or r["location_text"],
+                "ags": list(ags_list),
+                "kldb": r["kldb"],
+                "posted_at": posted_at.date().isoformat() if posted_at else None,
+                "working_time": to_enum(WorkingTime, r["working_time"], WorkingTime.UNKNOWN).value,
+                "remote": to_enum(Remote, r["remote"], Remote.UNKNOWN).value,
+                "salary": render.salary_label(_salary(r)),
+                "distance_km": None if h.distance_km is None else round(h.distance_km, 1),
+                "url": f"/jobs/{r['id']}",
+                "source": r["source"],
+            }
+        )
+    return out
+
+
+def _salary(r: Any) -> Salary | None:
+    """The same Salary `store.mapping.row_to_posting` builds (render.salary_label reads it)."""
+    if r["salary_period"] is None:
+        return None
+    return Salary(
+        min=r["salary_min"],
+        max=r["salary_max"],
+        period=SalaryPeriod(r["salary_period"]),
+        currency=r["salary_currency"] or "EUR",
+        gross=bool(r["salary_gross"]) if r["salary_gross"] is not None else True,
+        tariff=r["salary_tariff"] or "",
+        text=r["salary_text"] or "",
+    )
+
+
 def register_search_routes(app: FastAPI, ctx: WebContext) -> None:
     settings = ctx.settings
 
@@ -118,8 +210,7 @@ def register_search_routes(app: FastAPI, ctx: WebContext) -> None:
             result = ctx.fresh_index().search(query)
         except SearchQueryError as exc:
             return form, None, [], place, str(exc)
-        by_id = {p.id: p for p in ctx.services.store.get_postings([h.posting_id for h in result.hits])}
-        jobs = [job_summary(by_id[h.posting_id], h.distance_km) for h in result.hits if h.posting_id in by_id]
+        jobs = hit_summaries(ctx.services.store.engine, result.hits)
         return form, result, jobs, place, message
 
     def page_url(form: dict[str, Any], page: int, **changes: Any) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from functools import cache as _cache
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from stellenatlas.domain.models import Contract, Experience, Remote, WorkingTime
 from stellenatlas.normalize import attributes as a
 from stellenatlas.normalize.prefix_search import PrefixSearch, split_alternatives
+from stellenatlas.normalize.skills_vocab import MORE_SKILLS
 from stellenatlas.sources.sample import generate
 
 
@@ -118,12 +120,91 @@ def test_skills(text: str, expected: set[str]) -> None:
     assert set(a.skills(text)) == expected
 
 
+# Requirements as German postings outside IT/office phrase them (vocabulary added 2026-11-25).
+_NEW_SKILL_CASES: list[tuple[str, set[str]]] = [
+    (
+        "Sie übernehmen die Grund- und Behandlungspflege sowie die Pflegeplanung nach den Expertenstandards",
+        {"Grundpflege", "Behandlungspflege", "Pflegeplanung", "Expertenstandards"},
+    ),
+    ("Durchführung der Grundpflege und Wundversorgung", {"Grundpflege"}),
+    ("Erfahrung im Wundmanagement und in der Palliativpflege", {"Wundmanagement", "Palliativpflege"}),
+    ("Weiterbildung zur Pflegedienstleitung (PDL) wünschenswert", {"Pflegedienstleitung"}),
+    ("Betreuungskraft nach § 53b SGB XI (m/w/d)", {"Betreuungskraft (§ 53b SGB XI)", "SGB XI"}),
+    ("Kenntnisse im SGB VIII und im Kinderschutz (§ 8a)", {"SGB VIII", "Kinderschutz (§ 8a SGB VIII)"}),
+    (
+        "Zertifikat Manuelle Therapie, Lymphdrainage (MLD) von Vorteil",
+        {"Manuelle Therapie", "Manuelle Lymphdrainage"},
+    ),
+    ("Abrechnung nach GOÄ und EBM", {"GOÄ", "EBM"}),
+    (
+        "Erfahrung in der Montessori-Pädagogik und alltagsintegrierten Sprachförderung",
+        {"Montessori", "Sprachförderung"},
+    ),
+    (
+        "MAG/WIG-Schweißen, gültige Schweißerprüfung nach DIN EN ISO 9606-1",
+        {
+            "Schweißen",
+            "MAG-Schweißen",
+            "WIG-Schweißen",
+            "Schweißerprüfung (ISO 9606)",
+        },
+    ),
+    ("Schweißkenntnisse (MAG, MIG, WIG)", {"Schweißen", "MAG-Schweißen", "MIG-Schweißen", "WIG-Schweißen"}),
+    ("Programmierung von CNC-Maschinen mit Fanuc oder Sinumerik 840D", {"CNC", "Fanuc", "Sinumerik"}),
+    ("Prüfungen nach DGUV V3, Kenntnisse der VDE 0100", {"DGUV V3 / E-Check", "VDE-Vorschriften"}),
+    ("Führerschein Klasse C1E und BE", {"Führerschein Klasse C1", "Führerschein Klasse C1E"}),
+    ("Führerschein Klasse BE erforderlich", {"Führerschein Klasse BE"}),
+    ("Sachkunde nach § 34a GewO zwingend", {"Sachkunde § 34a GewO"}),
+    ("Umgang mit Kassensystemen und Warenwirtschaftssystem", {"Kassensysteme", "Warenwirtschaftssystem"}),
+    ("Lohn- und Gehaltsabrechnung mit DATEV LODAS", {"DATEV", "Lohnabrechnung"}),
+    ("Kenntnisse im Vergaberecht (VgV, VOB/A, VOL/A)", {"Vergaberecht", "VOB", "VOL/A"}),
+    (
+        "Kenntnisse im kommunalen Haushaltsrecht (Doppik) und TVöD",
+        {"Haushaltsrecht", "Tarifrecht (TVöD/TV-L)"},
+    ),
+    ("Gute Kenntnisse in ArchiCAD oder Allplan", {"ArchiCAD", "Allplan"}),
+    ("HACCP-Kenntnisse und Erfahrung in der À-la-carte-Küche", {"HACCP", "À-la-carte"}),
+    (
+        "Kommissionierung mit Handscanner, Be- und Entladen, Ladungssicherung",
+        {
+            "Kommissionierung",
+            "Scanner/MDE",
+            "Ladungssicherung",
+        },
+    ),
+    (
+        "Hochvolt-Qualifikation (HV2) und Erfahrung mit Diagnosegeräten",
+        {"Hochvolt-Qualifikation", "Fahrzeugdiagnose"},
+    ),
+    (
+        "Erfahrung mit Intune und Windows 11 im 2nd-Level-Support",
+        {
+            "Client-Management (Intune/SCCM)",
+            "Windows Client",
+            "IT-Support (1st/2nd Level)",
+        },
+    ),
+    ("Sprachkenntnisse in Russisch oder Ukrainisch von Vorteil", {"Russisch", "Ukrainisch"}),
+    # ordinary words that share letters with acronyms or skill words
+    ("Er mag seine Arbeit, wir bieten inklusive Verpflegung", set()),
+    ("Sie arbeiten in der Gastronomie in Magdeburg", set()),
+    ("Die Stelle ist im Dezernat Bauen angesiedelt", set()),
+]
+_NEW_SKILL_TEXTS = [t for t, _ in _NEW_SKILL_CASES]
+
+
+@pytest.mark.parametrize(("text", "expected"), _NEW_SKILL_CASES)
+def test_new_skills(text: str, expected: set[str]) -> None:
+    assert set(a.skills(text)) == expected
+
+
 def test_java_not_in_javascript() -> None:
     assert "Java" not in a.skills("Javascript, Typescript")
 
 
 def test_vocabulary_size() -> None:
-    assert len(a.SKILLS) >= 150
+    assert len(a.SKILLS) >= 420
+    assert len(MORE_SKILLS) >= 200
 
 
 @pytest.mark.parametrize(
@@ -207,10 +288,12 @@ def _legacy_literal(alt: str) -> str | None:
 
 
 @_cache
-def _legacy_skill_patterns() -> tuple[tuple[str, tuple[str, ...] | None, re.Pattern[str], bool], ...]:
+def _legacy_skill_patterns(
+    old_only: bool = False,
+) -> tuple[tuple[str, tuple[str, ...] | None, re.Pattern[str], bool], ...]:
     # Verbatim logic of the matcher before the prefix index (literal pre-check, then a search per skill).
     out = []
-    for name, alts in a.SKILLS.items():
+    for name, alts in (_old_vocabulary() if old_only else a.SKILLS).items():
         cs = tuple(x for x in alts if x.isalpha() and any(c.isupper() for c in x))
         ci = tuple(x for x in alts if x not in cs)
         if ci:
@@ -229,7 +312,7 @@ def _legacy_skill_patterns() -> tuple[tuple[str, tuple[str, ...] | None, re.Patt
     return tuple(out)
 
 
-def _legacy_skills(text: str) -> tuple[str, ...]:
+def _legacy_skills(text: str, old_only: bool = False) -> tuple[str, ...]:
     if not text or not isinstance(text, str):
         return ()
     original = text[: a.MAX_CHARS]
@@ -237,7 +320,7 @@ def _legacy_skills(text: str) -> tuple[str, ...]:
     words = _LEGACY_WORD.findall(t)
     starts = {w[:3] for w in words} | {w[:2] for w in words}
     found: list[str] = []
-    for name, req, pat, case_sensitive in _legacy_skill_patterns():
+    for name, req, pat, case_sensitive in _legacy_skill_patterns(old_only):
         if name in found:
             continue
         if req is not None and not any(lit[:3] in starts and lit in t for lit in req):
@@ -280,6 +363,32 @@ _EDGE = [
 @pytest.mark.parametrize("text", _EDGE)
 def test_skills_equal_legacy_on_edge_cases(text: str) -> None:
     assert a.skills(text) == _legacy_skills(text)
+
+
+def _old_vocabulary() -> dict[str, tuple[str, ...]]:
+    return {k: v for k, v in a.SKILLS.items() if k not in MORE_SKILLS}
+
+
+def test_old_vocabulary_is_unchanged() -> None:
+    # The 220 entries before the 2026-11-25 extension, verbatim and in order: the extension only adds.
+    old = list(_old_vocabulary().items())
+    assert len(old) == 220
+    assert hashlib.sha256(repr(old).encode()).hexdigest() == _OLD_VOCABULARY_SHA256
+    assert list(a.SKILLS)[: len(old)] == [k for k, _ in old]
+    # a new name starting with "SAP " would suppress the generic "SAP" hit of the old vocabulary
+    assert not any(k.startswith("SAP") for k in MORE_SKILLS)
+
+
+_OLD_VOCABULARY_SHA256 = "d1bcefbbe09c9eb6032ae23ba2d6f7775c6ed9ff391d856d0751dad90c00db18"
+
+
+def test_old_vocabulary_results_unchanged_by_extension() -> None:
+    texts = _corpus()
+    for i, text in enumerate(texts):
+        variants = (text, text.upper()) if i % 10 == 0 else (text,)
+        for variant in (*variants, *(_EDGE + _NEW_SKILL_TEXTS if i == 0 else ())):
+            got = tuple(s for s in a.skills(variant) if s not in MORE_SKILLS)
+            assert got == _legacy_skills(variant, old_only=True), variant[:200]
 
 
 def test_skills_equal_legacy_on_generated_corpus() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +16,12 @@ ESSEN = IndexPlace("05113000", "Essen", 51.4556, 7.0116)
 BOCHUM = IndexPlace("05911000", "Bochum", 51.4818, 7.2162)
 DORTMUND = IndexPlace("05913000", "Dortmund", 51.5136, 7.4653)
 MUENCHEN = IndexPlace("09162000", "München", 48.1372, 11.5755)
-NOW = datetime.now().replace(microsecond=0)
+# pytest imports this file as a conftest and the tests import it again as `tests.search.conftest`: two
+# module objects. The environment carries one NOW to both, so a slow collection in between cannot shift
+# the boundaries that the date filters test.
+NOW = datetime.fromisoformat(
+    os.environ.setdefault("STELLENATLAS_TEST_SEARCH_NOW", datetime.now().replace(microsecond=0).isoformat())
+)
 
 # id, title, employer, kldb, places, working_time, remote, salary (min, max) monthly, days ago, description
 ROWS: list[

@@ -87,7 +87,6 @@ def test_no_dead_internal_links(client: TestClient) -> None:
             seen.add(link)
             referrers.setdefault(link, url)
             queue.append(link)
-    print("CRAWLED", crawled, len(seen), sorted(per_path.items())[:20])
     assert not broken, f"dead internal links (url, status, found on): {broken}"
     assert crawled >= 100, f"the crawl reached only {crawled} pages: links are missing or not parsed"
 
