@@ -270,7 +270,9 @@ def main(argv: list[str]) -> None:
     from stellenatlas.normalize.occupation_train import train_model
 
     refocc.kldb_table.cache_clear()
-    train_model(refocc.job_titles(), refocc.kldb_table(), read_kldb_text(src)).save(OUT / MODEL_FILE)
+    # Without the KldB explanation prose (`read_kldb_text`): it helped on held-out BA titles but hurt posting-style
+    # titles (docs/quality-occupation.md, 2026-11-25).
+    train_model(refocc.job_titles(), refocc.kldb_table()).save(OUT / MODEL_FILE)
     sizes[MODEL_FILE] = (OUT / MODEL_FILE).stat().st_size
     by_level: defaultdict[str, int] = defaultdict(int)
     for r in kldb_rows:

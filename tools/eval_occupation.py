@@ -6,7 +6,7 @@ forms) plus the KldB example titles (these are titles of the full BA list that t
 DEV rows): the nearest-neighbour baseline and the shipped design (exact lookup + linear model, whose confidence
 calibration is fitted on TRAIN rows with crc32 % 10 == 1, see occupation_train.py). DEV is scored on the neutral form ("Erzieher/in - Musik") and on the male long form.
 
-Run: `PYTHONPATH=. .venv/bin/python -m tools.eval_occupation [--posting-only]`
+Run: `PYTHONPATH=. .venv/bin/python -m tools.eval_occupation [--posting-only] [--explanations]`
 """
 
 from __future__ import annotations
@@ -140,7 +140,9 @@ def main(argv: list[str]) -> None:
         start = time.perf_counter()
         variants = {"knn": OccupationClassifier(training_pairs(train))}
         if "--knn-only" not in argv:
-            linear = train_model(train, known, read_kldb_text(DEFAULT_SRC))
+            # --explanations: the KldB-prose training text (tried 2026-11-25, not shipped: see quality-occupation.md)
+            texts = read_kldb_text(DEFAULT_SRC) if "--explanations" in argv else None
+            linear = train_model(train, known, texts)
             variants["linear"] = OccupationClassifier(training_pairs(train), linear)
         print(f"train rows {len(train)}, dev rows {len(dev)}, build {time.perf_counter() - start:.2f} s")
         print(f"threshold {THRESHOLD}")

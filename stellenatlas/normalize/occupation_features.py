@@ -368,13 +368,7 @@ class Vocabulary:
             if head not in self.known:
                 continue
             modifier = word[:i]
-            # German linking elements: Arbeit-s-, Straße-n-, Hund-e-, Tier-en-?, Kind-er-, Land-es-.
-            cands = [modifier]
-            if modifier.endswith(("s", "n", "e")):
-                cands.append(modifier[:-1])
-            if modifier.endswith(("en", "er", "es")):
-                cands.append(modifier[:-2])
-            for cand in cands:
+            for cand in (modifier, modifier[:-1] if modifier.endswith(("s", "n", "e")) else ""):
                 if cand in self.known:
                     return (*self.split(cand), head)
             return (modifier, head) if len(modifier) >= 4 else (head,)

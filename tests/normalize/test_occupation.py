@@ -16,7 +16,7 @@ from stellenatlas.normalize.occupation import (
     classify_title,
     default_classifier,
 )
-from stellenatlas.normalize.occupation_features import Vocabulary, clean_title
+from stellenatlas.normalize.occupation_features import clean_title
 from stellenatlas.normalize.occupation_model import LinearModel
 from stellenatlas.normalize.occupation_train import explanation_segments, isotonic
 from stellenatlas.refdata.occupations import kldb_table
@@ -147,22 +147,6 @@ def test_calibration_is_monotone() -> None:
     xs, ys = isotonic(raw, correct)
     assert np.all(np.diff(ys) >= 0)
     assert ys.min() >= 0.0 and ys.max() <= 1.0
-
-
-@pytest.mark.parametrize(
-    ("word", "known", "parts"),
-    [
-        ("projektkoordinator", {"projekt", "koordinator"}, ("projekt", "koordinator")),
-        ("arbeitsvermittl", {"arbeit", "vermittl"}, ("arbeit", "vermittl")),  # -s-
-        ("kinderpfleg", {"kind", "pfleg"}, ("kind", "pfleg")),  # -er-
-        ("landesbeamt", {"land", "beamt"}, ("land", "beamt")),  # -es-
-        ("fohlenwart", {"fohl", "wart"}, ("fohl", "wart")),  # -en- (stemmed "Fohlen" is "fohl")
-        ("fohlenwart", {"wart"}, ("fohlen", "wart")),  # unknown modifier kept whole
-        ("qwertz", {"wart"}, ("qwertz",)),  # too short to split
-    ],
-)
-def test_compound_split_with_linking_elements(word: str, known: set[str], parts: tuple[str, ...]) -> None:
-    assert Vocabulary(known).split(word) == parts
 
 
 def test_explanation_segments_drop_generic_words() -> None:
