@@ -71,6 +71,16 @@ class WebContext:
         return HTMLResponse(self.env.get_template(template).render(**ctx), status_code=status)
 
 
+def _warm_reference_data() -> None:
+    """Load the reference tables at start-up (cached per process), not on the first visitor's request:
+    municipalities, place slugs and the job-title slug index took ~0.5 s on the first page view."""
+    from stellenatlas.refdata import occupations as refocc
+    from stellenatlas.refdata import places as refplaces
+
+    refplaces.by_slug("gelsenkirchen")
+    refocc.occupation_by_slug("it-projektkoordinator")
+
+
 def wants_json(request: Request) -> bool:
     return request.url.path.endswith(".json")
 
@@ -87,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Offene Stellen und Berufsstatistiken für Deutschland. Jede Zahl mit Stichprobe (n), "
         "Quelle und Stand.",
     )
+    _warm_reference_data()
     ctx = WebContext(services=services, settings=settings, env=render.make_env(), secret=secret_key(settings))
     app.state.ctx = ctx
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
