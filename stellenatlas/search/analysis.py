@@ -17,18 +17,25 @@ job-title list with the same `fold_word`, so the words it holds are in the form 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
 import tantivy
 
 from stellenatlas.normalize import text as _text
+from stellenatlas.normalize.occupation import THRESHOLD, classify_title
 from stellenatlas.normalize.text import strip_gender_forms
 
 STEM_ANALYZER = "de_stem"
 COMPOUND_ANALYZER = "de_compound"
 PLAIN_ANALYZER = "de_plain"  # lowercase words, unstemmed: the field typo tolerance compares against
 KEYWORD_ANALYZER = "raw"  # built into tantivy: the whole value is one term
+
+# A query chunk the title classifier relates to no occupation at all (a city, "Teilzeit", "CE", "Remote")
+# is a side condition of the search, not part of the job name: below this confidence it is one.
+SIDE_WORD_CONFIDENCE = 0.1
+MAX_QUERY_CHUNKS = 8  # one classifier call per chunk: a pasted paragraph is not split further
 
 _WORD = re.compile(r"[0-9a-zäöüß]+", re.IGNORECASE)
 # Agent nouns whose feminine form is base + "in"/"innen": Koordinator-in, Erzieher-in, Referent-in,
@@ -164,3 +171,53 @@ def exact_title_key(title: str) -> str:
     "IT-Projektkoordinatorin (m/w/d)" and "IT Projektkoordinator" share the key "it projektkoordinat".
     """
     return " ".join(analyzers()[STEM_ANALYZER].analyze(prepare_text(title)))[:200]
+
+
+@dataclass(frozen=True, slots=True)
+class QueryOccupation:
+    """What the title classifier makes of a search text.
+
+    `kldb` is the 5-digit code when the occupation part of the text is classified with at least the
+    classifier's THRESHOLD, else "". `side_words` are the folded words of the chunks that name no
+    occupation (city, working time, licence class): a posting found through its code must still match them.
+    """
+
+    kldb: str
+    confidence: float
+    side_words: tuple[str, ...] = ()
+
+
+NO_OCCUPATION = QueryOccupation("", 0.0)
+
+
+@lru_cache(maxsize=4096)
+def query_occupation(text: str) -> QueryOccupation:
+    """Classify the occupation named in a search text, apart from the words around it.
+
+    "Pflegefachkraft Berlin" -> 81302 with side word "berlin": the classifier alone would swallow the city
+    into the title (and may then be less sure); split off, the city stays a condition of the search.
+    Connector chunks ("und", "für") stay with the title: "Gesundheits- und Krankenpfleger" is one name.
+    """
+    cleaned = strip_gender_forms(text)
+    chunks = cleaned.split()
+    if not chunks:
+        return NO_OCCUPATION
+    stem = analyzers()[STEM_ANALYZER]
+    title_chunks: list[str] = []
+    side: list[str] = []
+    if 1 < len(chunks) <= MAX_QUERY_CHUNKS:
+        for chunk in chunks:
+            words = query_words(chunk)
+            is_connector = not any(stem.analyze(w) for w in words)
+            if words and not is_connector and classify_title(chunk).confidence < SIDE_WORD_CONFIDENCE:
+                side.extend(words)
+            else:
+                title_chunks.append(chunk)
+    else:
+        title_chunks = chunks
+    if not title_chunks:
+        return NO_OCCUPATION
+    found = classify_title(" ".join(title_chunks))
+    if not found.kldb or found.confidence < THRESHOLD:
+        return QueryOccupation("", found.confidence)
+    return QueryOccupation(found.kldb, found.confidence, tuple(side))

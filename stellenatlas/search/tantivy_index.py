@@ -55,11 +55,14 @@ from stellenatlas.normalize.text import fold
 from stellenatlas.search.analysis import (
     COMPOUND_ANALYZER,
     KEYWORD_ANALYZER,
+    NO_OCCUPATION,
     PLAIN_ANALYZER,
     STEM_ANALYZER,
+    QueryOccupation,
     analyzers,
     exact_title_key,
     prepare_text,
+    query_occupation,
     query_words,
 )
 from stellenatlas.search.base import (
@@ -98,6 +101,10 @@ FACET_SEGMENT_SIZE = 1_000_000
 _HASH_BITS = 52  # aggregation keys travel as JSON doubles: 52 bits survive exactly
 # Field weights: title hits beat description hits; an identical title beats everything.
 W_TITLE, W_PARTS, W_BODY, W_EMPLOYER, W_FUZZY, W_EXACT = 3.0, 2.0, 1.0, 0.5, 0.3, 10.0
+# Constant score of "the posting's KldB code is the occupation the query names": about one title-word hit,
+# so a synonym posting ("Pflegefachmann" for "Pflegefachkraft") ranks below postings with the typed words
+# in their title (which, when of the same code, collect both scores).
+W_KLDB = 3.0
 EARTH_KM = 6371.0088
 _POINTER = "CURRENT"
 
@@ -166,6 +173,7 @@ class _Plan:
 
     text_words: list[str]
     exact_key: str
+    occupation: QueryOccupation
     center: tuple[float, float] | None
     radius_km: float | None
     offset: int
@@ -325,7 +333,7 @@ class TantivyIndex:
         plan = self._plan(q)
         searcher = self._index.searcher()
         filters = self._filters(q, plan)
-        text_query = self._text_query(plan.text_words, plan.exact_key)
+        text_query = self._text_query(searcher, plan.text_words, plan.exact_key, plan.occupation)
         clauses = [(Occur.Must, f) for f in filters]
         if text_query is not None:
             clauses.append((Occur.Must, text_query))
@@ -387,6 +395,7 @@ class TantivyIndex:
         return _Plan(
             text_words=words,
             exact_key=exact_title_key(text) if words else "",
+            occupation=query_occupation(text) if words else NO_OCCUPATION,
             center=center,
             radius_km=radius,
             offset=(page - 1) * page_size,
@@ -425,39 +434,80 @@ class TantivyIndex:
             out.append(Query.range_query(self._schema, "lon", FieldType.Float, lon - dlon, lon + dlon))
         return out
 
-    def _text_query(self, words: list[str], exact_key: str) -> Query | None:
+    def _text_query(
+        self, searcher: tantivy.Searcher, words: list[str], exact_key: str, occupation: QueryOccupation
+    ) -> Query | None:
+        """Match semantics, with W = the query's words that occur in the index at all:
+
+        (every word of W matches)  OR  (kldb == the classified occupation AND every side word in W matches)
+
+        A side word is one the classifier relates to no occupation (city, "Teilzeit", "CE"), so
+        "Pflegefachkraft Berlin" finds "Pflegefachmann" postings that mention Berlin, but not every nursing
+        posting. Words in no field's vocabulary ("@" never is a word; a word no posting contains) are
+        dropped instead of zeroing the result; if none is left, nothing matches.
+        """
+        clauses: dict[str, Query] = {}
+        for word in dict.fromkeys(words):
+            clause = self._word_clause(searcher, word)
+            if clause is not None:
+                clauses[word] = clause
+        if not clauses:
+            # stop words only ("für") keep the old meaning (no text condition); unknown words find nothing
+            return Query.empty_query() if any(self._is_content_word(w) for w in words) else None
+        all_words = Query.boolean_query([(Occur.Must, c) for c in clauses.values()])
+        if not occupation.kldb and not exact_key:
+            return all_words
+        paths: list[tuple[Occur, Query]] = [(Occur.Should, all_words)]
+        if occupation.kldb:
+            by_code = [(Occur.Must, Query.const_score_query(self._term("kldb", occupation.kldb), W_KLDB))]
+            by_code += [
+                (Occur.Must, clauses[w]) for w in dict.fromkeys(occupation.side_words) if w in clauses
+            ]
+            paths.append((Occur.Should, Query.boolean_query(by_code)))
+        if exact_key:
+            # Should beside the paths: it only adds score, it never lets a posting match on its own
+            return Query.boolean_query(
+                [
+                    (Occur.Must, Query.boolean_query(paths)),
+                    (Occur.Should, Query.boost_query(self._term("title_exact", exact_key), W_EXACT)),
+                ]
+            )
+        return Query.boolean_query(paths)
+
+    @staticmethod
+    def _is_content_word(word: str) -> bool:
+        return bool(analyzers()[STEM_ANALYZER].analyze(word))
+
+    def _word_clause(self, searcher: tantivy.Searcher, word: str) -> Query | None:
+        """The alternatives one query word may match, or None for a stop word or a word no posting has."""
         stem = analyzers()[STEM_ANALYZER]
         compound = analyzers()[COMPOUND_ANALYZER]
-        word_clauses: list[tuple[Occur, Query]] = []
-        for word in words:
-            tokens = stem.analyze(word)
-            if not tokens:  # stop word ("für", "und") or over-long junk
-                continue
-            token = tokens[0]
-            alts: list[tuple[Occur, Query]] = [
-                (Occur.Should, Query.boost_query(self._term("title", token), W_TITLE)),
-                (Occur.Should, Query.boost_query(self._term("body", token), W_BODY)),
-                (Occur.Should, Query.boost_query(self._term("employer_text", token), W_EMPLOYER)),
-            ]
-            parts = compound.analyze(word)
-            if len(parts) > 1:
-                # "projektkoordinat" must meet "Koordinator IT-Projekte": all parts, anywhere in the title.
-                parts_q = Query.boolean_query([(Occur.Must, self._term("title_parts", p)) for p in parts])
-                alts.append((Occur.Should, Query.boost_query(parts_q, W_PARTS)))
-            elif parts:
-                alts.append((Occur.Should, Query.boost_query(self._term("title_parts", parts[0]), W_PARTS)))
-            if len(word) >= FUZZY_MIN_LEN:
-                # Against unstemmed words: a typo can change what the stemmer cuts off.
-                fuzzy = Query.fuzzy_term_query(self._schema, "title_plain", word, distance=1)
-                alts.append((Occur.Should, Query.boost_query(fuzzy, W_FUZZY)))
-            word_clauses.append((Occur.Must, Query.boolean_query(alts)))
-        if not word_clauses:
+        tokens = stem.analyze(word)
+        if not tokens:  # stop word ("für", "und") or over-long junk
             return None
-        if exact_key:
-            word_clauses.append(
-                (Occur.Should, Query.boost_query(self._term("title_exact", exact_key), W_EXACT))
-            )
-        return Query.boolean_query(word_clauses)
+        token = tokens[0]
+        known = any(searcher.doc_freq(f, token) for f in ("title", "body", "employer_text"))
+        alts: list[tuple[Occur, Query]] = [
+            (Occur.Should, Query.boost_query(self._term("title", token), W_TITLE)),
+            (Occur.Should, Query.boost_query(self._term("body", token), W_BODY)),
+            (Occur.Should, Query.boost_query(self._term("employer_text", token), W_EMPLOYER)),
+        ]
+        parts = compound.analyze(word)
+        if len(parts) > 1:
+            # "projektkoordinat" must meet "Koordinator IT-Projekte": all parts, anywhere in the title.
+            parts_q = Query.boolean_query([(Occur.Must, self._term("title_parts", p)) for p in parts])
+            alts.append((Occur.Should, Query.boost_query(parts_q, W_PARTS)))
+            known = known or all(searcher.doc_freq("title_parts", p) for p in parts)
+        elif parts:
+            alts.append((Occur.Should, Query.boost_query(self._term("title_parts", parts[0]), W_PARTS)))
+            known = known or bool(searcher.doc_freq("title_parts", parts[0]))
+        if len(word) >= FUZZY_MIN_LEN:
+            # Against unstemmed words: a typo can change what the stemmer cuts off.
+            fuzzy = Query.fuzzy_term_query(self._schema, "title_plain", word, distance=1)
+            alts.append((Occur.Should, Query.boost_query(fuzzy, W_FUZZY)))
+            # only an unknown word pays for this count: a typo ("Schweisser") is known to the fuzzy field only
+            known = known or bool(getattr(searcher.search(fuzzy, limit=1, count=True), "count", 0))
+        return Query.boolean_query(alts) if known else None
 
     # -- result assembly -------------------------------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 The judgments (tests/search/data/relevance_judgments.json) come from the generator's ground truth by the rule
 documented in tools/relevance.py, never from the search engine. Measured 0.839 (70 queries) when the floor
-was set; the floor leaves a margin for harmless ranking changes, a real regression falls through it.
+was set at 0.80, 0.908 once the classified occupation code matched too (2026-11-25, floor raised to 0.85);
+the floor leaves a margin for harmless ranking changes, a real regression falls through it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 
 from tools import relevance
 
-NDCG_FLOOR = 0.80
+NDCG_FLOOR = 0.85
 
 
 def test_judgments_cover_enough_german_queries() -> None:
