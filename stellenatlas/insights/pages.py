@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from stellenatlas.domain import Occupation, Place
+from stellenatlas.insights.fmt import eur
 from stellenatlas.insights.occupation_city import FactCache, occupation_city_facts
 from stellenatlas.normalize.occupation import classify_title
 from stellenatlas.normalize.places import resolve_place
@@ -204,10 +205,6 @@ def page_list(store: Store) -> list[dict[str, Any]]:
     return list(data["pages"]) if data else []
 
 
-def _eur(v: float | None) -> str:
-    return "–" if v is None else f"{v:,.0f} €".replace(",", ".")
-
-
 def render_text(facts: dict[str, Any]) -> str:
     occ, place = facts["occupation"], facts["place"]
     lines = [
@@ -228,14 +225,14 @@ def render_text(facts: dict[str, Any]) -> str:
             " (Ausweichregion: zu wenige Angaben in " + place["name"] + ")" if sal["fallback"] else ""
         )
         lines.append(
-            f"Gehalt (Monat, brutto, n={sal['n']}, {where}): 25 % {_eur(sal['q25'])}, "
-            f"Median {_eur(sal['median'])}, 75 % {_eur(sal['q75'])}"
+            f"Gehalt (Monat, brutto, n={sal['n']}, {where}): 25 % {eur(sal['q25'])}, "
+            f"Median {eur(sal['median'])}, 75 % {eur(sal['q75'])}"
         )
         if sal.get("experience_region") and sal["experience_region"] != sal["region"]:
             lines.append(f"  nach Erfahrung ({sal['experience_region']}):")
         for row in sal["by_experience"]:
             if row["median"] is not None:
-                lines.append(f"  {row['label']}: {_eur(row['q25'])} – {_eur(row['q75'])} (n={row['n']})")
+                lines.append(f"  {row['label']}: {eur(row['q25'])} – {eur(row['q75'])} (n={row['n']})")
     else:
         lines.append(
             f"Gehalt: zu wenige Angaben (mindestens {sal['min_sample']} nötig, auch in größeren Regionen)."
@@ -244,7 +241,7 @@ def render_text(facts: dict[str, Any]) -> str:
     if tariff:
         lines.append(f"Tarifgruppen ({tariff['region']}, {tariff['n']} Anzeigen):")
         lines += [
-            f"  {g['tariff']}: {_eur(g['min'])} – {_eur(g['max'])} (n={g['n']})" for g in tariff["groups"][:5]
+            f"  {g['tariff']}: {eur(g['min'])} – {eur(g['max'])} (n={g['n']})" for g in tariff["groups"][:5]
         ]
     req = facts.get("requirements") or {}
     if req.get("n"):

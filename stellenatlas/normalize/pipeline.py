@@ -32,8 +32,9 @@ def _sector(value: str) -> Sector:
         return Sector.OTHER
 
 
-def normalize(raw: RawPosting, today: date | None = None) -> Normalized:
-    """Normalize one raw posting. With `today`, a posting whose deadline has passed comes out expired."""
+def normalize(raw: RawPosting, today: date | None = None, *, raw_hash: str = "") -> Normalized:
+    """Normalize one raw posting. With `today`, a posting whose deadline has passed comes out expired.
+    `raw_hash` is `raw.payload_hash()` when the caller has computed it already (the ingest runner has)."""
     title = " ".join(raw.title.split())
     if not title:
         raise Rejected("Titel fehlt")
@@ -81,7 +82,7 @@ def normalize(raw: RawPosting, today: date | None = None) -> Normalized:
         status=PostingStatus.EXPIRED
         if today is not None and raw.valid_through is not None and raw.valid_through < today
         else PostingStatus.ACTIVE,
-        raw_hash=raw.payload_hash(),
+        raw_hash=raw_hash or raw.payload_hash(),
         education=attributes.education(text),
         career_changer=attributes.career_changer(text),
     )

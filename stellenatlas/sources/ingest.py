@@ -109,7 +109,7 @@ def ingest(
             if raw.source_id in unchanged:
                 continue
             try:
-                normalized = normalize(raw, today=now.date())
+                normalized = normalize(raw, today=now.date(), raw_hash=hashes[raw.source_id])
             except Rejected as exc:
                 report.rejected += 1
                 report.reasons[str(exc)] += 1

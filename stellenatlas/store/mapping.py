@@ -111,18 +111,23 @@ def posting_row(p: Posting, employer_id: int | None) -> dict[str, Any]:
     }
 
 
+def salary_from_row(row: Any) -> Salary | None:
+    """The Salary of a postings row (any mapping with the salary_* columns), None without a period."""
+    if row["salary_period"] is None:
+        return None
+    return Salary(
+        min=row["salary_min"],
+        max=row["salary_max"],
+        period=SalaryPeriod(row["salary_period"]),
+        currency=row["salary_currency"] or "EUR",
+        gross=bool(row["salary_gross"]) if row["salary_gross"] is not None else True,
+        tariff=row["salary_tariff"] or "",
+        text=row["salary_text"] or "",
+    )
+
+
 def row_to_posting(row: Any, place_ags: Sequence[str]) -> Posting:
-    salary = None
-    if row["salary_period"] is not None:
-        salary = Salary(
-            min=row["salary_min"],
-            max=row["salary_max"],
-            period=SalaryPeriod(row["salary_period"]),
-            currency=row["salary_currency"] or "EUR",
-            gross=bool(row["salary_gross"]) if row["salary_gross"] is not None else True,
-            tariff=row["salary_tariff"] or "",
-            text=row["salary_text"] or "",
-        )
+    salary = salary_from_row(row)
     employer = Employer(
         name=row["employer_name"] or "",
         sector=to_enum(Sector, row["employer_sector"], Sector.OTHER),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from stellenatlas.domain import (
     WorkingTime,
 )
 from stellenatlas.insights import fmt
-from stellenatlas.insights.fmt import de_int, de_num, eur, pct
+from stellenatlas.insights.fmt import de_date, de_int, de_num, eur, pct
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -58,10 +57,6 @@ SOURCES = {
     "ba": "Bundesagentur für Arbeit – Jobsuche",
 }
 PERIOD = {SalaryPeriod.HOUR: "pro Stunde", SalaryPeriod.MONTH: "pro Monat", SalaryPeriod.YEAR: "pro Jahr"}
-
-
-def de_date(value: date | datetime | str | None) -> str:
-    return fmt.de_date(value)
 
 
 def salary_label(salary: Salary | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, cast
 from urllib.parse import urlencode
 
@@ -12,11 +13,11 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Engine
 
 from stellenatlas.domain import Posting
-from stellenatlas.domain.models import Remote, Salary, SalaryPeriod, WorkingTime
+from stellenatlas.domain.models import Remote, Salary, WorkingTime
 from stellenatlas.insights.pages import resolve_city
 from stellenatlas.refdata import places as refplaces
 from stellenatlas.search.base import SearchHit, SearchQuery, SearchQueryError, SearchResult, SortKey
-from stellenatlas.store.mapping import to_enum, utc
+from stellenatlas.store.mapping import salary_from_row, to_enum, utc
 from stellenatlas.store.schema import employers, posting_places, postings
 from stellenatlas.web import render
 
@@ -59,24 +60,56 @@ def facet_label(name: str, value: str) -> str:
     return FACET_LABELS.get(name, {}).get(value, value)
 
 
-def job_summary(p: Posting, distance_km: float | None) -> dict[str, Any]:
+def _summary(
+    *,
+    posting_id: int | None,
+    title: str,
+    employer: str,
+    place_ags: Sequence[str],
+    location_text: str,
+    kldb: str,
+    posted_at: datetime | None,
+    working_time: WorkingTime,
+    remote: Remote,
+    salary: Salary | None,
+    distance_km: float | None,
+    source: str,
+) -> dict[str, Any]:
+    """One result row as the search page, the JSON API, the Atom feed and alert mails show it."""
     municipalities = refplaces.municipalities()
-    names = [municipalities[a].name for a in p.place_ags if a in municipalities]
+    names = [municipalities[a].name for a in place_ags if a in municipalities]
     return {
-        "id": p.id,
-        "title": p.title,
-        "employer": p.employer.name,
-        "location": ", ".join(names) or p.location_text,
-        "ags": list(p.place_ags),
-        "kldb": p.kldb,
-        "posted_at": p.posted_at.date().isoformat() if p.posted_at else None,
-        "working_time": p.working_time.value,
-        "remote": p.remote.value,
-        "salary": render.salary_label(p.salary),
+        "id": posting_id,
+        "title": title,
+        "employer": employer,
+        "location": ", ".join(names) or location_text,
+        "ags": list(place_ags),
+        "kldb": kldb,
+        "posted_at": posted_at.date().isoformat() if posted_at else None,
+        "working_time": working_time.value,
+        "remote": remote.value,
+        "salary": render.salary_label(salary),
         "distance_km": None if distance_km is None else round(distance_km, 1),
-        "url": f"/jobs/{p.id}",
-        "source": p.source,
+        "url": f"/jobs/{posting_id}",
+        "source": source,
     }
+
+
+def job_summary(p: Posting, distance_km: float | None) -> dict[str, Any]:
+    return _summary(
+        posting_id=p.id,
+        title=p.title,
+        employer=p.employer.name,
+        place_ags=p.place_ags,
+        location_text=p.location_text,
+        kldb=p.kldb,
+        posted_at=p.posted_at,
+        working_time=p.working_time,
+        remote=p.remote,
+        salary=p.salary,
+        distance_km=distance_km,
+        source=p.source,
+    )
 
 
 # Only what a result row shows: a full Posting load (description, skills JSON, every enum) cost about as
@@ -121,48 +154,28 @@ def hit_summaries(engine: Engine, hits: Sequence[SearchHit]) -> list[dict[str, A
         place_ags: dict[int, list[str]] = {}
         for pid, ags in conn.execute(_PLACES_SELECT, {"ids": ids}):
             place_ags.setdefault(pid, []).append(ags)
-    municipalities = refplaces.municipalities()
     out = []
     for h in hits:
         r = rows.get(h.posting_id)
         if r is None:
             continue
-        ags_list = place_ags.get(h.posting_id, [])
-        names = [municipalities[a].name for a in ags_list if a in municipalities]
-        posted_at = utc(r["posted_at"])
         out.append(
-            {
-                "id": r["id"],
-                "title": r["title"],
-                "employer": r["employer_name"] or "",
-                "location": ", ".join(names) or r["location_text"],
-                "ags": list(ags_list),
-                "kldb": r["kldb"],
-                "posted_at": posted_at.date().isoformat() if posted_at else None,
-                "working_time": to_enum(WorkingTime, r["working_time"], WorkingTime.UNKNOWN).value,
-                "remote": to_enum(Remote, r["remote"], Remote.UNKNOWN).value,
-                "salary": render.salary_label(_salary(r)),
-                "distance_km": None if h.distance_km is None else round(h.distance_km, 1),
-                "url": f"/jobs/{r['id']}",
-                "source": r["source"],
-            }
+            _summary(
+                posting_id=r["id"],
+                title=r["title"],
+                employer=r["employer_name"] or "",
+                place_ags=place_ags.get(h.posting_id, []),
+                location_text=r["location_text"],
+                kldb=r["kldb"],
+                posted_at=utc(r["posted_at"]),
+                working_time=to_enum(WorkingTime, r["working_time"], WorkingTime.UNKNOWN),
+                remote=to_enum(Remote, r["remote"], Remote.UNKNOWN),
+                salary=salary_from_row(r),
+                distance_km=h.distance_km,
+                source=r["source"],
+            )
         )
     return out
-
-
-def _salary(r: Any) -> Salary | None:
-    """The same Salary `store.mapping.row_to_posting` builds (render.salary_label reads it)."""
-    if r["salary_period"] is None:
-        return None
-    return Salary(
-        min=r["salary_min"],
-        max=r["salary_max"],
-        period=SalaryPeriod(r["salary_period"]),
-        currency=r["salary_currency"] or "EUR",
-        gross=bool(r["salary_gross"]) if r["salary_gross"] is not None else True,
-        tariff=r["salary_tariff"] or "",
-        text=r["salary_text"] or "",
-    )
 
 
 def register_search_routes(app: FastAPI, ctx: WebContext) -> None:

@@ -8,20 +8,17 @@ ran would set window.__xss or open a dialog; neither may happen, and every page 
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from stellenatlas.web.app import create_app
 from tests.accounts.helpers import (
     csrf_token,
-    free_port,
     fresh_settings,
     login,
     make_admin,
@@ -29,7 +26,7 @@ from tests.accounts.helpers import (
     register_employer,
     smtp_server,
 )
-from tests.support import CHROMIUM, chromium
+from tests.support import CHROMIUM, chromium, live_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 RUN = "window.__xss=1;alert(1)"
@@ -89,18 +86,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             )
             assert r.status_code == 303
         slug = app.state.accounts_repo.account_by_email("personal@xss-probe.de")["slug"]
-        port = free_port()
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.05)
-        time.sleep(2.1)  # the web index reader reloads at most every 2 s
-        yield {"base": f"http://127.0.0.1:{port}", "ids": ids, "slug": slug, "admin": admin}
-        server.should_exit = True
-        thread.join(timeout=10)
+        with live_server(app) as base:
+            time.sleep(2.1)  # the web index reader reloads at most every 2 s
+            yield {"base": base, "ids": ids, "slug": slug, "admin": admin}
         app.state.ctx.services.close()
 
 

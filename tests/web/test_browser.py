@@ -2,37 +2,23 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from stellenatlas.settings import Settings
 from stellenatlas.web.app import create_app
-from tests.support import chromium, free_port
+from tests.support import chromium, live_server
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def server(sample_settings: Settings) -> Iterator[str]:
-    port = free_port()
-    config = uvicorn.Config(create_app(sample_settings), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with live_server(create_app(sample_settings)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
