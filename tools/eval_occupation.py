@@ -6,7 +6,10 @@ forms) plus the KldB example titles (these are titles of the full BA list that t
 DEV rows): the nearest-neighbour baseline and the shipped design (exact lookup + linear model, whose confidence
 calibration is fitted on TRAIN rows with crc32 % 10 == 1, see occupation_train.py). DEV is scored on the neutral form ("Erzieher/in - Musik") and on the male long form.
 
-Run: `PYTHONPATH=. .venv/bin/python -m tools.eval_occupation [--posting-only] [--explanations]`
+The shipped design adds the semantic expert (USE multilingual sentence embeddings + a softmax head, see
+occupation_semantic.py); `--no-semantic` evaluates the linear expert alone, `--both` both.
+
+Run: `PYTHONPATH=. .venv/bin/python -m tools.eval_occupation [--posting-only] [--explanations] [--no-semantic|--both]`
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import zlib
 from pathlib import Path
 
 from stellenatlas.normalize.occupation import THRESHOLD, OccupationClassifier, classify_title, training_pairs
+from stellenatlas.normalize.occupation_semantic import UseEncoder
 from stellenatlas.normalize.occupation_train import train_model
 from stellenatlas.refdata.occupations import JobTitle, job_titles, kldb_table
 from tools.build_occupations import DEFAULT_SRC, read_kldb_text
@@ -142,8 +146,12 @@ def main(argv: list[str]) -> None:
         if "--knn-only" not in argv:
             # --explanations: the KldB-prose training text (tried 2026-11-25, not shipped: see quality-occupation.md)
             texts = read_kldb_text(DEFAULT_SRC) if "--explanations" in argv else None
-            linear = train_model(train, known, texts)
-            variants["linear"] = OccupationClassifier(training_pairs(train), linear)
+            if "--no-semantic" in argv or "--both" in argv:
+                linear = train_model(train, known, texts)
+                variants["linear"] = OccupationClassifier(training_pairs(train), linear)
+            if "--no-semantic" not in argv:
+                combined = train_model(train, known, texts, encoder=UseEncoder())
+                variants["linear+semantic"] = OccupationClassifier(training_pairs(train), combined)
         print(f"train rows {len(train)}, dev rows {len(dev)}, build {time.perf_counter() - start:.2f} s")
         print(f"threshold {THRESHOLD}")
         print(

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+# Between a number and its unit (DIN 5008 writes "44 %" with a space; it must not break there).
+NBSP = "\u00a0"
+
 
 def de_num(value: float | int | None, digits: int = 0) -> str:
     """12345.6 -> "12.346" (digits=0) / "12.345,6" (digits=1); None -> "–"."""
@@ -22,13 +25,13 @@ def de_int(value: int | None) -> str:
 
 
 def eur(value: float | None) -> str:
-    """Whole euros with a narrow-free normal space: "4.450 €"."""
-    return "–" if value is None else f"{de_num(value)} €"
+    """Whole euros: "4.450\u00a0€". The no-break space keeps number and unit on one line on narrow screens."""
+    return "–" if value is None else f"{de_num(value)}{NBSP}€"
 
 
 def pct(value: float | None) -> str:
     """A share 0..1 as whole percent: 0.4412 -> "44 %"."""
-    return "–" if value is None else f"{de_num(value * 100, 0)} %"
+    return "–" if value is None else f"{de_num(value * 100, 0)}{NBSP}%"
 
 
 def signed_pct(value: float | None) -> str:
@@ -37,8 +40,8 @@ def signed_pct(value: float | None) -> str:
         return "–"
     n = round(value * 100)
     if n == 0:
-        return "±0 %"
-    return f"{'+' if n > 0 else '−'}{de_num(abs(n))} %"
+        return f"±0{NBSP}%"
+    return f"{'+' if n > 0 else '−'}{de_num(abs(n))}{NBSP}%"
 
 
 def de_date(value: date | datetime | str | None) -> str:
@@ -50,4 +53,4 @@ def de_date(value: date | datetime | str | None) -> str:
 
 
 def km(value: float | None) -> str:
-    return "–" if value is None else f"{de_num(value, 1)} km"
+    return "–" if value is None else f"{de_num(value, 1)}{NBSP}km"

@@ -25,10 +25,12 @@ from stellenatlas.normalize.occupation_features import (
     words,
 )
 from stellenatlas.normalize.occupation_model import LinearModel
+from stellenatlas.normalize.occupation_semantic import Encoder, default_encoder, semantic_text
 
 THRESHOLD = 0.5  # confidence is an estimated probability of being right; below this -> unclassified
 MODEL_FILE = "occupation_model.npz"
 _MAX_INPUT = 300  # job titles are short; longer input is cut so pathological text stays cheap
+_EMBED_CACHE = 4096  # prefetched title embeddings waiting to be classified (2 KB each)
 _MAX_DF_SHARE = 0.08  # features in more than this share of titles add cost but hardly any signal
 
 
@@ -49,11 +51,20 @@ UNCLASSIFIED = Classification(kldb="", confidence=0.0)
 class OccupationClassifier:
     """Built from (title, kldb) pairs; constructible from any title list so the evaluation can hold out titles."""
 
-    def __init__(self, titles: Iterable[tuple[str, str]], model: LinearModel | None = None) -> None:
+    def __init__(
+        self,
+        titles: Iterable[tuple[str, str]],
+        model: LinearModel | None = None,
+        encoder: Encoder | None = None,
+    ) -> None:
         pairs = [(t, c) for t, c in titles if t and len(c) == 5]
         folded = [(clean_title(t), t, c) for t, c in pairs]
         self.model = model
+        self.encoder: Encoder | None = None
+        if model is not None and model.semantic is not None:
+            self.encoder = encoder or default_encoder()
         self._classify = lru_cache(maxsize=20000)(self._classify_uncached)
+        self._embeddings: dict[str, np.ndarray] = {}  # filled in batches by `prefetch`
 
         exact: dict[str, Counter[str]] = defaultdict(Counter)
         exact_title: dict[tuple[str, str], str] = {}
@@ -119,11 +130,49 @@ class OccupationClassifier:
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {f: v / norm for f, v in vec.items()}
 
-    def classify(self, title: str) -> tuple[str, float, tuple[tuple[str, float], ...], str]:
-        """(kldb or "", confidence, top-3 candidates, matched title)."""
-        return self._classify(title[:_MAX_INPUT])
+    def classify(
+        self, title: str, *, semantic: bool = True
+    ) -> tuple[str, float, tuple[tuple[str, float], ...], str]:
+        """(kldb or "", confidence, top-3 candidates, matched title). `semantic=False` skips the sentence
+        encoder (milliseconds per new title) and uses the linear expert with its own calibration: for search
+        queries, which must answer in a few milliseconds."""
+        return self._classify(title[:_MAX_INPUT], semantic)
 
-    def _classify_uncached(self, title: str) -> tuple[str, float, tuple[tuple[str, float], ...], str]:
+    def prefetch(self, titles: Iterable[str]) -> int:
+        """Embed the titles that will need the semantic expert in one batch (the encoder is about five times
+        faster per title in batches). Returns how many were embedded. Optional: `classify` embeds on demand."""
+        if self.encoder is None:
+            return 0
+        todo: dict[str, None] = {}
+        for title in titles:
+            if not isinstance(title, str):
+                continue
+            text = semantic_text(title[:_MAX_INPUT])
+            if (
+                text
+                and text not in self._embeddings
+                and not self._exact.get(exact_key(clean_title(title[:_MAX_INPUT])))
+            ):
+                todo[text] = None
+        batch = list(todo)[:_EMBED_CACHE]
+        if not batch:
+            return 0
+        if len(self._embeddings) + len(batch) > _EMBED_CACHE:
+            self._embeddings.clear()
+        self._embeddings.update(zip(batch, self.encoder.embed(batch), strict=True))
+        return len(batch)
+
+    def _embedding(self, title: str) -> np.ndarray | None:
+        assert self.encoder is not None
+        text = semantic_text(title)
+        if not text:
+            return None
+        emb = self._embeddings.pop(text, None)  # each prefetched title is classified once, then cached above
+        return emb if emb is not None else self.encoder.embed([text])[0]
+
+    def _classify_uncached(
+        self, title: str, semantic: bool = True
+    ) -> tuple[str, float, tuple[tuple[str, float], ...], str]:
         folded = clean_title(title)
         key = exact_key(folded)
         hit = self._exact.get(key)
@@ -133,21 +182,28 @@ class OccupationClassifier:
             # Identical titles under several codes (e.g. "Erzieher - Musik") share the confidence.
             return cands[0][0], round(0.97 * cands[0][1], 3), cands, self._exact_title[(key, cands[0][0])]
         if self.model is not None:
-            conf, cands, matched = self._predict(folded, self.model)
+            conf, cands, matched = self._predict(folded, title, self.model, semantic)
         else:
             conf, cands, matched = self._nearest(folded)
         if not cands:
             return "", 0.0, (), ""
         return (cands[0][0] if conf >= THRESHOLD else ""), conf, cands, matched
 
-    def _predict(self, folded: str, model: LinearModel) -> tuple[float, tuple[tuple[str, float], ...], str]:
-        p = model.probabilities(folded)
+    def _predict(
+        self, folded: str, title: str, model: LinearModel, semantic: bool
+    ) -> tuple[float, tuple[tuple[str, float], ...], str]:
+        evidence = model.has_word_evidence(folded)
+        # No known word -> confidence 0 whatever the encoder says, so it is not asked.
+        embedding = self._embedding(title) if semantic and evidence and self.encoder is not None else None
+        p = model.probabilities(folded, embedding)
         if p is None:
             return 0.0, (), ""
         top = np.argpartition(-p, min(3, len(p) - 1))[:3]
         top = top[np.argsort(-p[top], kind="stable")]
         cands = tuple((model.codes[i], round(float(p[i]), 3)) for i in top.tolist())
-        conf = round(model.calibrated(float(p[top[0]])), 3) if model.has_word_evidence(folded) else 0.0
+        conf = (
+            round(model.calibrated(float(p[top[0]]), combined=embedding is not None), 3) if evidence else 0.0
+        )
         mine = set(words(folded))
         best = max(self._by_code.get(cands[0][0], ()), key=lambda e: len(e[0] & mine), default=None)
         return conf, cands, best[1] if best and best[0] & mine else ""
@@ -212,15 +268,24 @@ def default_classifier() -> OccupationClassifier:
     return OccupationClassifier(training_pairs(job_titles()), LinearModel.load(DATA_DIR / MODEL_FILE))
 
 
+def prefetch_titles(titles: Iterable[object]) -> int:
+    """Warm the default classifier for a batch of posting titles (see `OccupationClassifier.prefetch`)."""
+    return default_classifier().prefetch(t for t in titles if isinstance(t, str))
+
+
 def classify_title(
-    title: str, description: str = "", classifier: OccupationClassifier | None = None
+    title: str,
+    description: str = "",
+    classifier: OccupationClassifier | None = None,
+    *,
+    semantic: bool = True,
 ) -> Classification:
     """Classify a posting title. `description` is accepted for the pipeline contract but not used yet:
     titles alone decide, so a long description cannot drag a clear title to another code."""
     if not isinstance(title, str) or not title.strip():
         return UNCLASSIFIED
     model = classifier or default_classifier()
-    code, conf, cands, matched = model.classify(title)
+    code, conf, cands, matched = model.classify(title, semantic=semantic)
     if not cands:
         return UNCLASSIFIED
     from stellenatlas.refdata.occupations import display_title, kldb

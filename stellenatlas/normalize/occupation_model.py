@@ -27,6 +27,7 @@ from stellenatlas.normalize.occupation_features import (
     role_word,
     words,
 )
+from stellenatlas.normalize.occupation_semantic import SemanticHead
 
 DIM = 96
 
@@ -85,6 +86,7 @@ class LinearModel:
         codes: Sequence[str],
         vocab_words: Sequence[str],
         calibration: tuple[np.ndarray, np.ndarray] | None = None,
+        semantic: SemanticHead | None = None,
     ) -> None:
         self.index = {n: i for i, n in enumerate(names)}
         self.emb = emb.astype(np.float32)
@@ -97,9 +99,14 @@ class LinearModel:
         if calibration is None:
             calibration = (np.array([0.0, 1.0]), np.array([0.0, 1.0]))
         self.calibration = (calibration[0].astype(np.float64), calibration[1].astype(np.float64))
+        # Second expert over sentence embeddings; its codes are in the same order as `codes`.
+        self.semantic = semantic
 
-    def calibrated(self, raw: float) -> float:
-        return float(np.interp(raw, self.calibration[0], self.calibration[1]))
+    def calibrated(self, raw: float, combined: bool = False) -> float:
+        """Measured accuracy for a raw top probability: of the linear expert alone, or (`combined`) of the
+        product with the semantic expert, which is sharper and so needs its own map."""
+        xs, ys = self.semantic.calibration if combined and self.semantic is not None else self.calibration
+        return float(np.interp(raw, xs, ys))
 
     def hidden(self, feats: dict[str, float]) -> np.ndarray | None:
         ids = [(self.index[f], w) for f, w in feats.items() if f in self.index]
@@ -117,12 +124,17 @@ class LinearModel:
             for f in model_features(folded, self.vocab)
         )
 
-    def probabilities(self, folded: str) -> np.ndarray | None:
+    def probabilities(self, folded: str, embedding: np.ndarray | None = None) -> np.ndarray | None:
+        """Softmax over `codes`; with the title's sentence `embedding` and a semantic head, the normalised
+        product of both experts (sum of log-probabilities)."""
         h = self.hidden(model_features(folded, self.vocab))
         if h is None:
             return None
         logits = self.code_vec @ h + self.bias
         logits -= logits.max()
+        if embedding is not None and self.semantic is not None:
+            logits = logits - np.log(np.exp(logits).sum()) + self.semantic.log_probabilities(embedding)
+            logits -= logits.max()
         p = np.exp(logits)
         return np.asarray(p / p.sum())
 
@@ -142,6 +154,7 @@ class LinearModel:
             vocab=np.array("\n".join(self._vocab_words)),
             calib_x=self.calibration[0],
             calib_y=self.calibration[1],
+            **(self.semantic.arrays() if self.semantic is not None else {}),
         )
         path.write_bytes(buf.getvalue())
 
@@ -156,6 +169,7 @@ class LinearModel:
                 codes=str(z["codes"]).split(" "),
                 vocab_words=str(z["vocab"]).split("\n"),
                 calibration=(z["calib_x"], z["calib_y"]),
+                semantic=SemanticHead.from_arrays(z),
             )
 
 

@@ -14,6 +14,13 @@ import numpy as np
 
 from stellenatlas.normalize.occupation_features import Vocabulary, clean_title, words
 from stellenatlas.normalize.occupation_model import LinearModel, train_linear
+from stellenatlas.normalize.occupation_semantic import (
+    EMBED_DIM,
+    Encoder,
+    SemanticHead,
+    semantic_text,
+    train_head,
+)
 
 EPOCHS = 6
 # BA rows with crc32(dkz_id) % 10 == 1 calibrate the confidence; fold 0 is the evaluation's DEV split.
@@ -127,30 +134,86 @@ def _fit(
     return train_linear(exs, all_codes, vocab, epochs=EPOCHS, extra=explanation_examples(segs, vocab))
 
 
+def semantic_examples(
+    titles: Iterable[object], kldb_rows: dict[str, tuple[str, str, str, str]]
+) -> list[tuple[str, str]]:
+    """(encoder text, code), deduplicated, for the semantic head: the same titles as `examples`, unfolded."""
+    out: set[tuple[str, str]] = set()
+    for t in titles:
+        for form in (t.neutral, t.male, t.female):  # type: ignore[attr-defined]
+            out.add((semantic_text(form), t.kldb))  # type: ignore[attr-defined]
+    for code, (level, title, _short, _desc) in kldb_rows.items():
+        if level == "5":
+            out.add((semantic_text(title, posting=False), code))
+    return sorted((f, c) for f, c in out if f and len(c) == 5)
+
+
+class EmbeddingCache:
+    """Embeds each distinct text once per build (the probe and the final fit share most texts)."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self.encoder = encoder
+        self._rows: dict[str, np.ndarray] = {}
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        todo = sorted({t for t in texts if t not in self._rows})
+        for start in range(0, len(todo), 1024):
+            chunk = todo[start : start + 1024]
+            self._rows.update(zip(chunk, self.encoder.embed(chunk), strict=True))
+        return np.stack([self._rows[t] for t in texts]) if texts else np.zeros((0, EMBED_DIM), np.float32)
+
+
+def _fit_semantic(
+    titles: Sequence[object],
+    kldb_rows: dict[str, tuple[str, str, str, str]],
+    codes: Sequence[str],
+    embed: EmbeddingCache,
+) -> SemanticHead:
+    exs = semantic_examples(titles, kldb_rows)
+    return train_head(embed([t for t, _ in exs]), [c for _, c in exs], codes)
+
+
 def train_model(
     titles: Sequence[object],
     kldb_rows: dict[str, tuple[str, str, str, str]],
     explanations: Mapping[str, str] | None = None,
+    encoder: Encoder | None = None,
 ) -> LinearModel:
     """Fit on a calibration split first (to learn how often a raw score is right on titles the model has not
     seen), then on all `titles`; the final model carries the calibration map. `explanations`: KldB code ->
-    full explanation text (read by the build tools from the KldB source; not shipped)."""
+    full explanation text (read by the build tools from the KldB source; not shipped). `encoder`: sentence
+    encoder for the semantic head (occupation_semantic); without it the model is the linear expert alone."""
     all_codes = [c for c, row in kldb_rows.items() if row[0] == "5"]
     segs = explanation_segments(explanations or {}, all_codes)
+    embed = EmbeddingCache(encoder) if encoder is not None else None
     held = [t for t in titles if t.source == "ba" and is_fold(t.dkz_id, CALIBRATION_FOLD)]  # type: ignore[attr-defined]
     rest = [t for t in titles if not (t.source == "ba" and is_fold(t.dkz_id, CALIBRATION_FOLD))]  # type: ignore[attr-defined]
     probe = _fit(examples(rest, kldb_rows), all_codes, segs)
-    raw: list[float] = []
-    correct: list[bool] = []
-    for t in held:
-        for form in {t.neutral, t.male}:  # type: ignore[attr-defined]
-            p = probe.probabilities(clean_title(form))
-            if p is None:
-                continue
-            top = int(p.argmax())
-            raw.append(float(p[top]))
-            correct.append(probe.codes[top] == t.kldb)  # type: ignore[attr-defined]
-    calib = isotonic(np.array(raw), np.array(correct))
+    if embed is not None:
+        probe.semantic = _fit_semantic(rest, kldb_rows, probe.codes, embed)
+    forms = [(form, t.kldb) for t in held for form in sorted({t.neutral, t.male})]  # type: ignore[attr-defined]
+    if embed is not None:
+        embed([semantic_text(f) for f, _ in forms if semantic_text(f)])  # one batched pass fills the cache
+    raw_lin: list[float] = []
+    raw_comb: list[float] = []
+    ok_lin: list[bool] = []
+    ok_comb: list[bool] = []
+    for form, code in forms:
+        folded = clean_title(form)
+        p = probe.probabilities(folded)
+        if p is None:
+            continue
+        raw_lin.append(float(p.max()))
+        ok_lin.append(probe.codes[int(p.argmax())] == code)
+        text = semantic_text(form)
+        if embed is not None and text:
+            pc = probe.probabilities(folded, embed([text])[0])
+            assert pc is not None
+            raw_comb.append(float(pc.max()))
+            ok_comb.append(probe.codes[int(pc.argmax())] == code)
     model = _fit(examples(titles, kldb_rows), all_codes, segs)
-    model.calibration = calib
+    model.calibration = isotonic(np.array(raw_lin), np.array(ok_lin))
+    if embed is not None:
+        model.semantic = _fit_semantic(titles, kldb_rows, model.codes, embed)
+        model.semantic.calibration = isotonic(np.array(raw_comb), np.array(ok_comb))
     return model

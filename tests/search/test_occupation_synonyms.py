@@ -100,6 +100,10 @@ def test_unknown_words_do_not_zero_the_result(syn_index: TantivyIndex, text: str
 
 
 def test_unclassified_query_keeps_all_words_semantics(syn_index: TantivyIndex) -> None:
-    # "Pflegehelfer" is below the classifier threshold: only postings with the word itself
-    assert query_occupation("Pflegehelfer").kldb == ""
+    # "Pflegekraft" is no BA title and the classifier stays below its threshold: only the posting whose title
+    # holds the words (compound parts of "Pflegefachkraft"), not the other 81302 postings (1, 2).
+    assert query_occupation("Pflegekraft").kldb == ""
+    assert set(ids(syn_index, "Pflegekraft")) == {3}
+    # "Pflegehelfer" is classified (81301, the code of posting 4 only).
+    assert query_occupation("Pflegehelfer").kldb == "81301"
     assert set(ids(syn_index, "Pflegehelfer")) == {4}
