@@ -350,3 +350,20 @@ def test_dates(postings: list[RawPosting]) -> None:
     recent = months["2026-09"] + months["2026-10"]
     oldest = months["2024-11"] + months["2024-12"]
     assert recent > 1.3 * oldest
+
+
+def test_application_deadline_is_the_posting_end(postings: list[RawPosting]) -> None:
+    # A reader must not see "Bewerbungsfrist: 15.03.2027" on a posting that expires in December.
+    deadlines = 0
+    for p in postings:
+        m = re.search(r"Bewerbungsfrist: (\d{2})\.(\d{2})\.(\d{4})", p.description)
+        if m:
+            deadlines += 1
+            assert p.valid_through is not None
+            assert (int(m[3]), int(m[2]), int(m[1])) == (
+                p.valid_through.year,
+                p.valid_through.month,
+                p.valid_through.day,
+            )
+        assert "\x00" not in p.description
+    assert deadlines > 0

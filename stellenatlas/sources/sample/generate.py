@@ -521,12 +521,17 @@ def _description(
         elif k == 1:
             out.append(f"Eintritt zum 01.{start.month:02d}.{start.year} oder nach Vereinbarung")
         else:
-            out.append(f"Bewerbungsfrist: {start.day:02d}.{start.month:02d}.{start.year}")
+            # The deadline is the posting's valid_through, known only after the text (the random draws keep
+            # their order so the sample set stays the same): filled in by `generate`.
+            out.append(f"Bewerbungsfrist: {_DEADLINE}")
     if rng.random() < 0.4:
         out.append(f"Kennziffer {now.year}-{_ri(rng, 10, 999)}")
     out.append(f"Ihre Ansprechperson: {_ch(rng, T.CONTACT_NAMES)}, {_phone(rng, city)}")
     out.append(_ch(rng, T.CLOSINGS))
     return "\n".join(out)
+
+
+_DEADLINE = "\x00deadline\x00"  # placeholder in _description, replaced by valid_through in generate
 
 
 # --- public API ----------------------------------------------------------------------------------------
@@ -596,6 +601,7 @@ def generate(count: int, seed: int = 42, *, now: datetime | None = None) -> Iter
             hour=_ri(rng, 6, 19), minute=_rr(rng, 60), second=0, microsecond=0
         )
         valid = posted.date() + timedelta(days=_ri(rng, 30, 90))
+        description = description.replace(_DEADLINE, f"{valid.day:02d}.{valid.month:02d}.{valid.year}")
         yield RawPosting(
             source=SOURCE,
             source_id=f"sample-{seed}-{index:07d}",
