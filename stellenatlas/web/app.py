@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +182,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         return ctx.html(
             "sources.html", sources=ctx.sources(), attributions=[*refplaces.SOURCES, *refocc.SOURCES]
+        )
+
+    @app.get("/datenschutz", response_class=HTMLResponse, include_in_schema=False)
+    def privacy(request: Request) -> Response:
+        # The periods come from the code that enforces them, so the page cannot drift from the behaviour.
+        from stellenatlas.store.alerts_repo import CONFIRM_TOKEN_TTL, DATA_TOKEN_TTL
+        from stellenatlas.web.accounts_auth import LOGIN_WINDOW, SESSION_COOKIE, SESSION_TTL
+        from stellenatlas.web.accounts_views import REGISTER_WINDOW, VERIFY_TTL
+        from stellenatlas.web.admin_views import REPORT_WINDOW
+        from stellenatlas.web.alert_views import MAX_CONFIRMATION_MAILS
+        from stellenatlas.web.security import CSRF_COOKIE
+
+        def hours(td: timedelta) -> int:
+            return int(td.total_seconds() // 3600)
+
+        return ctx.html(
+            "datenschutz.html",
+            csrf_cookie=CSRF_COOKIE,
+            session_cookie=SESSION_COOKIE,
+            session_hours=hours(SESSION_TTL),
+            confirm_days=CONFIRM_TOKEN_TTL.days,
+            data_hours=hours(DATA_TOKEN_TTL),
+            verify_hours=hours(VERIFY_TTL),
+            login_minutes=int(LOGIN_WINDOW.total_seconds() // 60),
+            register_hours=hours(REGISTER_WINDOW),
+            report_hours=hours(REPORT_WINDOW),
+            max_confirmations=MAX_CONFIRMATION_MAILS,
         )
 
     @app.get("/api", response_class=HTMLResponse, include_in_schema=False)

@@ -198,3 +198,20 @@ def test_home_json_twin(client: TestClient) -> None:
     assert data["total"] == int(
         client.get("/").text.split(" aktive Stellenanzeigen")[0].rsplit(">", 1)[1].replace(".", "")
     )
+
+
+def test_privacy_page_states_the_enforced_periods(client: TestClient) -> None:
+    from stellenatlas.store.alerts_repo import CONFIRM_TOKEN_TTL
+    from stellenatlas.web.accounts_auth import SESSION_COOKIE, SESSION_TTL
+    from stellenatlas.web.security import CSRF_COOKIE
+
+    page = client.get("/datenschutz")
+    assert page.status_code == 200
+    text = page.text
+    assert CSRF_COOKIE in text and SESSION_COOKIE in text
+    assert f"höchstens\n{int(SESSION_TTL.total_seconds() // 3600)} Stunden" in text
+    assert f"gilt {CONFIRM_TOKEN_TTL.days} Tage" in text
+    assert "Argon2id" in text and 'href="/alarm/meine-daten"' in text
+    # reachable from every page's footer and from the consent checkbox of the registration
+    assert 'href="/datenschutz"' in client.get("/").text
+    assert 'href="/datenschutz"' in client.get("/arbeitgeber/registrieren").text
