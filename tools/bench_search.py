@@ -11,7 +11,10 @@ salary are taken from the generator's ground truth (`RawPosting.extra`) instead 
 
 Queries: a FIXED, seeded mix (keywords with gender/compound/typo variants, occupation prefixes, city + radius,
 filters, date/salary/distance sorts, deep pages). Each engine answers every query with the total count and the
-requested page. Figures are wall-clock per query, single thread, warm (one untimed pass first).
+requested page. Figures are wall-clock per query, single thread, after 200 untimed warm-up queries.
+Facets are timed three ways: without the facet cache (every query counts afresh: "cold"), with the cache
+emptied after the warm-up (a filter set's first occurrence in the timed pass is a miss, repeats hit), and a
+second pass with the cache filled ("warm"). Only queries without free text use the cache.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from typing import Any
 from stellenatlas.refdata import places as refplaces
 from stellenatlas.search.analysis import query_words
 from stellenatlas.search.base import IndexDoc, IndexPlace, SearchQuery
-from stellenatlas.search.tantivy_index import EARTH_KM, haversine_km, rebuild
+from stellenatlas.search.tantivy_index import EARTH_KM, TantivyIndex, haversine_km, rebuild
 from stellenatlas.sources.sample import generate, load_places
 from stellenatlas.sources.sample.catalog import OCCUPATIONS
 
@@ -337,10 +340,19 @@ def _summary(values: list[float]) -> dict[str, float]:
 
 
 def time_queries(
-    run: Callable[[SearchQuery], object], queries: list[tuple[str, SearchQuery]]
+    run: Callable[[SearchQuery], object],
+    queries: list[tuple[str, SearchQuery]],
+    *,
+    after_warmup: Callable[[], None] | None = None,
+    split: Callable[[], str] | None = None,
 ) -> dict[str, dict[str, float]]:
+    """Per-kind latency summaries. `after_warmup` runs between the untimed warm-up and the timed pass (e.g.
+    to empty a result cache, so the warm-up's queries do not come back as cache hits); `split`, called
+    after each timed query, names an extra group the query is also counted in (e.g. "cache_hit")."""
     for _, q in queries[:200]:  # warm caches (mmap pages, sqlite page cache) untimed
         run(q)
+    if after_warmup is not None:
+        after_warmup()
     by_kind: dict[str, list[float]] = {"all": []}
     for kind, q in queries:
         t = time.perf_counter()
@@ -348,7 +360,78 @@ def time_queries(
         ms = (time.perf_counter() - t) * 1000
         by_kind["all"].append(ms)
         by_kind.setdefault(kind, []).append(ms)
-    return {k: _summary(v) for k, v in by_kind.items()}
+        if split is not None:
+            by_kind.setdefault(split(), []).append(ms)
+    out: dict[str, dict[str, float]] = {k: _summary(v) for k, v in by_kind.items()}
+    for k, v in by_kind.items():
+        out[k]["n"] = len(v)
+    return out
+
+
+class _TimedDocs:
+    """Iterates `docs` and adds up the time spent producing them, so the build rate can be given with
+    and without generating the postings (which runs in the same thread as the index's text preparation)."""
+
+    def __init__(self, docs: Iterator[IndexDoc]) -> None:
+        self._docs = docs
+        self.seconds = 0.0
+
+    def __iter__(self) -> Iterator[IndexDoc]:
+        return self
+
+    def __next__(self) -> IndexDoc:
+        t = time.perf_counter()
+        try:
+            return next(self._docs)
+        finally:
+            self.seconds += time.perf_counter() - t
+
+
+def broad_queries() -> list[tuple[str, SearchQuery]]:
+    """The cost drivers at 1M: big match sets without text, where exact counts touch every match."""
+    berlin = refplaces.municipalities()["11000000"]
+    koeln = refplaces.municipalities()["05315000"]
+    return [
+        ("all active postings", SearchQuery()),
+        ("Vollzeit", SearchQuery(working_time="vollzeit")),
+        ("KldB prefix 8", SearchQuery(kldb_prefix="8")),
+        ("Teilzeit, hybrid", SearchQuery(working_time="teilzeit", remote="hybrid")),
+        (
+            "Berlin 50 km by distance",
+            SearchQuery(lat=berlin.lat, lon=berlin.lon, radius_km=50.0, sort="distance"),
+        ),
+        # a box whose corners hold places outside the circle, and the date order on a radius
+        ("Köln 60 km by date", SearchQuery(lat=koeln.lat, lon=koeln.lon, radius_km=60.0, sort="date")),
+    ]
+
+
+def time_broad(index: TantivyIndex, cached: TantivyIndex, repeats: int = 7) -> dict[str, dict[str, float]]:
+    """Median ms per broad query: facets off, facets on without cache (every run counts afresh), and
+    facets on from a cache entry filled by a different page of the same filters."""
+    out: dict[str, dict[str, float]] = {}
+    for label, q in broad_queries():
+        row: dict[str, float] = {}
+        for key, ix, query in (
+            ("facets_off", index, dataclasses.replace(q, facets=False)),
+            ("facets_cold", index, q),
+        ):
+            times = []
+            for _ in range(repeats):
+                t = time.perf_counter()
+                res = ix.search(query)
+                times.append((time.perf_counter() - t) * 1000)
+            row[key] = round(statistics.median(times), 2)
+            row["hits"] = res.total
+        cached.facet_cache.clear()
+        cached.search(dataclasses.replace(q, page=2))
+        times = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            cached.search(q)
+            times.append((time.perf_counter() - t) * 1000)
+        row["facets_cached"] = round(statistics.median(times), 2)
+        out[label] = row
+    return out
 
 
 def _dir_bytes(path: Path) -> int:
@@ -369,26 +452,52 @@ def bench_engines(n_docs: int, n_queries: int, workdir: Path, fts: bool = True) 
     out: dict[str, Any] = {"docs": n_docs, "queries": n_queries, "machine": machine_notes()}
     queries = bench_queries(n_queries)
     index_dir = workdir / "index"
+    docs = _TimedDocs(bench_docs(n_docs))
     t0 = time.perf_counter()
-    index = rebuild(bench_docs(n_docs), index_dir)
+    rebuild(docs, index_dir)
     build_s = time.perf_counter() - t0
+    # cache off: every facet count below is computed afresh unless the run is labelled as cached
+    index = TantivyIndex(index_dir, facet_cache_size=0)
     size = _dir_bytes(index_dir / index.generation)
     out["tantivy_build"] = {
         "seconds": round(build_s, 1),
         "docs_per_s": round(n_docs / build_s),
+        "generation_seconds": round(docs.seconds, 1),
+        "docs_per_s_without_generation": round(n_docs / (build_s - docs.seconds)),
+        "segments": index._index.searcher().num_segments,
         "index_bytes": size,
         "bytes_per_posting": round(size / n_docs),
-        "note": "includes generating the postings (~25k/s) in the same thread",
+        "loadavg_1m_after": round(os.getloadavg()[0], 2),
+        "note": "generation runs in the calling thread; 'without' subtracts the time spent in it",
     }
     print(json.dumps(out["tantivy_build"]), file=sys.stderr)
     t0 = time.perf_counter()
     gen_n = sum(1 for _ in bench_docs(min(n_docs, 100_000)))
     out["generator_docs_per_s"] = round(gen_n / (time.perf_counter() - t0))
-    for facets in (False, True):
-        label = "tantivy_facets" if facets else "tantivy"
+    cached = TantivyIndex(index_dir)
+    runs: list[tuple[str, TantivyIndex, bool]] = [
+        ("tantivy", index, False),
+        ("tantivy_facets", index, True),  # cold: no cache, every query counts its facets
+        ("tantivy_facets_cache", cached, True),  # cache emptied after the warm-up: first sight is a miss
+        ("tantivy_facets_warm", cached, True),  # same pass again: repeated filter sets come from the cache
+    ]
+    for label, ix, facets in runs:
         qs = [(k, dataclasses.replace(q, facets=facets)) for k, q in queries]
-        out[label] = time_queries(index.search, qs)
+        if label == "tantivy_facets_cache":
+            seen = [ix.facet_cache.hits]
+
+            def hit_or_miss(ix: TantivyIndex = ix, seen: list[int] = seen) -> str:
+                hit = ix.facet_cache.hits > seen[0]
+                seen[0] = ix.facet_cache.hits
+                return "cache_hit" if hit else "no_cache_hit"
+
+            out[label] = time_queries(ix.search, qs, after_warmup=ix.facet_cache.clear, split=hit_or_miss)
+        else:
+            out[label] = time_queries(ix.search, qs)
+        out.setdefault("loadavg_1m_after", {})[label] = round(os.getloadavg()[0], 2)
         print(label, json.dumps(out[label]["all"]), file=sys.stderr)
+    out["broad"] = time_broad(index, cached)
+    print("broad", json.dumps(out["broad"]), file=sys.stderr)
     if fts:
         db_path = workdir / "fts.sqlite"
         base = Fts5Baseline(db_path)

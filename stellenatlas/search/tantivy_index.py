@@ -6,7 +6,8 @@ Layout on disk, writer and readers
 
 * One writer at a time: tantivy holds a lock file inside the generation directory, so a second writer
   (``add``/``delete``) in another process fails instead of corrupting the index. The writer uses a
-  128 MB heap and publishes with ``commit()``.
+  128 MB heap and publishes with ``commit()``; ``rebuild`` uses one thread with a large budget
+  (``REBUILD_HEAP``) so that the new generation is a single segment.
 * Readers (web workers) open ``TantivyIndex(root)`` and call ``reload()`` when they want fresh data (e.g.
   once per request or on a timer): it re-reads ``CURRENT`` and either reopens a swapped-in generation or
   refreshes the searcher of the current one.
@@ -20,24 +21,15 @@ Query building never hands user text to tantivy's query parser: the text is toke
 analyzers the index uses (`analysis.py`) and turned into term/boolean queries, so "C++ (m/w/d)" or a
 10,000-character paste cannot raise a syntax error.
 
-Radius search: each place's lat/lon is a multi-valued, indexed field. A bounding-box range query
-selects candidates inside tantivy; the exact haversine test runs vectorised (numpy) over the candidates'
-coordinates, read from single-valued fast fields per place slot (`lat_0`..`lat_3`), so only postings with
-more than `PLACE_SLOTS` places read their stored place list. At most `CANDIDATE_CAP` candidates are
-materialised; a result built from a capped candidate set says so (`SearchResult.truncated`).
+Radius search is in `radius.py`, facet counting (exact) and the facet cache in `facets.py`.
 
-Facets: every facet value is also written as a u64 code (`f_*` fast fields, `facet_code`): digit strings
-(KldB, AGS) encode reversibly, words (working time, remote, employer) as a 52-bit hash that is mapped back
-through the field's term dictionary. Text queries count with a tantivy terms aggregation over the codes:
-numeric buckets avoid the per-bucket term-dictionary lookups that made the employer facet cost ~3 ms even
-for a small match set, and a segment size above the number of distinct values keeps the counts exact.
-Radius queries already hold their exact match set as doc addresses, so they count the codes read from
-fast fields with numpy instead of sending the ids back into tantivy.
+Readers use tantivy's *manual* reload policy: the searcher changes only in `reload()`, `commit()` or when a
+new generation is opened, and each of those bumps `epoch`. That is what makes the facet cache safe: an
+entry is keyed by the epoch it was computed under, and the cache is emptied whenever the epoch moves.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import shutil
@@ -47,7 +39,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import tantivy
 from tantivy import FieldType, Occur, Order, Query
 
@@ -60,6 +51,7 @@ from stellenatlas.search.analysis import (
     STEM_ANALYZER,
     QueryOccupation,
     analyzers,
+    exact_key_of_prepared,
     exact_title_key,
     prepare_text,
     query_occupation,
@@ -73,39 +65,64 @@ from stellenatlas.search.base import (
     SearchQueryError,
     SearchResult,
 )
+from stellenatlas.search.facets import (
+    FACET_CACHE_SIZE,
+    FACET_SIZES,
+    FacetCache,
+    FacetNamer,
+    Facets,
+    aggregate,
+    count_codes,
+    facet_code,
+    place_names,
+)
+from stellenatlas.search.radius import (
+    EARTH_KM,
+    MAX_RADIUS_KM,
+    MIN_RADIUS_KM,
+    PLACE_SLOTS,
+    box_filters,
+    browse_matches,
+    distances_np,
+    freshness,
+    geo_matches,
+    haversine_km,
+    haversine_np,
+    posting_ids,
+)
+
+__all__ = [  # re-exported: callers and tests import these from here
+    "EARTH_KM",
+    "FACET_SIZES",
+    "PLACE_SLOTS",
+    "IndexSchemaError",
+    "TantivyIndex",
+    "facet_code",
+    "haversine_km",
+    "haversine_np",
+    "rebuild",
+]
 
 WRITER_HEAP = 128_000_000
+# `rebuild` indexes everything in one go: with one indexing thread and a heap that holds ~1M postings,
+# tantivy writes a single segment and never merges in the background (1M bench postings: one segment). The calling thread (text preparation) is the bottleneck, so a second indexing
+# thread only adds segments and merge work; at 100k postings one thread was as fast or faster in
+# interleaved runs on the shared machine. The heap is a budget, not an allocation; tantivy caps it at
+# ~4.29 GB per thread.
+REBUILD_HEAP = 3_000_000_000
+REBUILD_THREADS = 1
 MAX_TEXT_CHARS = 200  # longer input is truncated: no job title or keyword list is longer
 MAX_PAGE_SIZE = 100
-MIN_RADIUS_KM = 1.0  # the place coordinates are municipality seats: 0 km means "this town"
-MAX_RADIUS_KM = 1000.0  # Germany is ~900 km long: more is "everywhere"
-CANDIDATE_CAP = 300_000  # radius/distance paths materialise candidates in Python
-FIRST_PASS = 2048  # candidates collected together with the count (most text + radius queries)
 RERANK_MARGIN = 50
 FUZZY_MIN_LEN = 6
 FRESHNESS_WEIGHT = 0.25  # a posting from today scores up to 25 % more than an old one
 FRESHNESS_HALF_LIFE_DAYS = 14.0
-FACET_SIZES = {"working_time": 10, "remote": 10, "kldb": 50, "employer": 50, "city": 50}
-# facet name -> the keyword field whose terms name the codes
-_FACET_FIELDS = {
-    "working_time": "working_time",
-    "remote": "remote",
-    "kldb": "kldb",
-    "employer": "employer",
-    "city": "ags",
-}
-PLACE_SLOTS = 4  # places per posting readable from fast fields; more read the stored place list
-# Per segment, tantivy keeps this many buckets before merging: above the distinct values a facet can
-# have (employers), so merged counts are exact rather than the usual top-k approximation.
-FACET_SEGMENT_SIZE = 1_000_000
-_HASH_BITS = 52  # aggregation keys travel as JSON doubles: 52 bits survive exactly
 # Field weights: title hits beat description hits; an identical title beats everything.
 W_TITLE, W_PARTS, W_BODY, W_EMPLOYER, W_FUZZY, W_EXACT = 3.0, 2.0, 1.0, 0.5, 0.3, 10.0
 # Constant score of "the posting's KldB code is the occupation the query names": about one title-word hit,
 # so a synonym posting ("Pflegefachmann" for "Pflegefachkraft") ranks below postings with the typed words
 # in their title (which, when of the same code, collect both scores).
 W_KLDB = 3.0
-EARTH_KM = 6371.0088
 _POINTER = "CURRENT"
 
 
@@ -123,7 +140,12 @@ def _schema() -> tantivy.Schema:
     # indexed: the bounding-box range query walks the term dictionary instead of scanning every document
     sb.add_float_field("lat", indexed=True, fast=True)
     sb.add_float_field("lon", indexed=True, fast=True)
-    sb.add_unsigned_field("nplaces", fast=True)
+    # indexed: the city facet restricts its second count to postings with more than one place
+    sb.add_unsigned_field("nplaces", indexed=True, fast=True)
+    # The city facet as two keyword columns: the first place (single-valued, counted by term ordinal like
+    # KldB) and the further places (multi-valued, counted over the few postings that have them only).
+    sb.add_text_field("ags_first", tokenizer_name=KEYWORD_ANALYZER, index_option="basic", fast=True)
+    sb.add_text_field("ags_more", tokenizer_name=KEYWORD_ANALYZER, index_option="basic", fast=True)
     for i in range(PLACE_SLOTS):
         sb.add_float_field(f"lat_{i}", fast=True)
         sb.add_float_field(f"lon_{i}", fast=True)
@@ -136,21 +158,6 @@ def _schema() -> tantivy.Schema:
     sb.add_float_field("sal_sort", fast=True)
     sb.add_integer_field("posted_ts", fast=True)
     return sb.build()
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
-def facet_code(value: str) -> int:
-    """u64 code of a facet value: digit strings reversibly (leading "1" keeps leading zeros), else a hash."""
-    if value.isdigit() and len(value) <= 15:
-        return int("1" + value)
-    digest = hashlib.blake2b(value.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big") >> (64 - _HASH_BITS)
 
 
 def _employer_key(name: str) -> str:
@@ -184,14 +191,30 @@ class _Plan:
 class TantivyIndex:
     """A tantivy index under `root` (see module docstring for the generation layout)."""
 
-    def __init__(self, path: str | os.PathLike[str], *, max_page: int = 100, writer_threads: int = 0) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        max_page: int = 100,
+        writer_threads: int = 0,
+        writer_heap: int = WRITER_HEAP,
+        facet_cache_size: int = FACET_CACHE_SIZE,
+        _generation: str | None = None,
+    ) -> None:
         self.root = Path(path)
         self.max_page = max_page
         self._writer_threads = writer_threads
+        self._writer_heap = writer_heap
         self._schema = _schema()
+        self._one_place = self._term("nplaces", 1)
+        self._multi_place = Query.range_query(
+            self._schema, "nplaces", FieldType.Unsigned, 2, None, use_inverted_index=True
+        )
         self._writer: tantivy.IndexWriter | None = None
+        self.epoch = 0  # bumped whenever the searcher may change (see module docstring)
+        self.facet_cache = FacetCache(facet_cache_size)
         self.root.mkdir(parents=True, exist_ok=True)
-        gen = self._read_pointer()
+        gen = _generation or self._read_pointer()
         if gen is None:
             gen = _new_generation(self.root)
             _write_pointer(self.root, gen)
@@ -220,11 +243,19 @@ class TantivyIndex:
             ) from exc
         for name, analyzer in analyzers().items():
             index.register_tokenizer(name, analyzer)
+        # The searcher must change only where `epoch` is bumped; tantivy's default policy would swap it
+        # in the background ~0.5 s after another process commits, under a facet cache entry's feet.
+        # meta.json is read first, so the searcher is at least as new as the state it describes.
+        self._meta = _read_meta(gen_dir)
+        index.config_reader("manual")
         self._index = index
         self._gen = gen
-        # facet code -> value per keyword field; codes are a pure function of the value, so entries never
-        # go stale (a vanished value just is not asked for any more)
-        self._facet_names: dict[str, dict[int, str]] = {}
+        self._facet_namer = FacetNamer()
+        self._new_epoch()
+
+    def _new_epoch(self) -> None:
+        self.epoch += 1
+        self.facet_cache.clear()
 
     @property
     def generation(self) -> str:
@@ -235,12 +266,18 @@ class TantivyIndex:
         if gen is not None and gen != self._gen:
             self._writer = None  # a writer on a replaced generation must not keep writing there
             self._open(gen)
-        else:
+            return
+        # Web workers call this every few seconds. tantivy rewrites meta.json on every commit (and merge),
+        # so while it is unchanged the searcher would not change either and the facet cache stays valid.
+        meta = _read_meta(self.root / self._gen)
+        if meta != self._meta:
+            self._meta = meta
             self._index.reload()
+            self._new_epoch()
 
     def _get_writer(self) -> tantivy.IndexWriter:
         if self._writer is None:
-            self._writer = self._index.writer(heap_size=WRITER_HEAP, num_threads=self._writer_threads)
+            self._writer = self._index.writer(heap_size=self._writer_heap, num_threads=self._writer_threads)
         return self._writer
 
     def close_writer(self) -> None:
@@ -270,7 +307,9 @@ class TantivyIndex:
     def commit(self) -> None:
         if self._writer is not None:
             self._writer.commit()
+        self._meta = _read_meta(self.root / self._gen)
         self._index.reload()
+        self._new_epoch()
 
     @staticmethod
     def _to_tantivy(doc: IndexDoc) -> tantivy.Document:
@@ -280,7 +319,7 @@ class TantivyIndex:
         d.add_text("title", title)
         d.add_text("title_parts", title)
         d.add_text("title_plain", title)
-        d.add_text("title_exact", exact_title_key(doc.title))
+        d.add_text("title_exact", exact_key_of_prepared(title))  # the title is prepared once, not twice
         body = doc.description if not doc.extra_terms else doc.description + "\n" + " ".join(doc.extra_terms)
         d.add_text("body", prepare_text(body))
         if doc.employer:
@@ -304,6 +343,7 @@ class TantivyIndex:
         places = list({p.ags: p for p in doc.places}.values())
         for i, place in enumerate(places):
             d.add_text("ags", place.ags)
+            d.add_text("ags_first" if i == 0 else "ags_more", place.ags)
             d.add_float("lat", float(place.lat))
             d.add_float("lon", float(place.lon))
             code = facet_code(place.ags)
@@ -331,6 +371,9 @@ class TantivyIndex:
 
     def search(self, q: SearchQuery) -> SearchResult:
         plan = self._plan(q)
+        # epoch before searcher: a reload in between files this query's counts under the older epoch,
+        # whose entries are never read again, instead of filing older counts under the newer one
+        epoch = self.epoch
         searcher = self._index.searcher()
         filters = self._filters(q, plan)
         text_query = self._text_query(searcher, plan.text_words, plan.exact_key, plan.occupation)
@@ -339,9 +382,78 @@ class TantivyIndex:
             clauses.append((Occur.Must, text_query))
         query = Query.boolean_query(clauses) if clauses else Query.all_query()
         sort = q.sort if (q.sort != "relevance" or text_query is not None) else "date"
+        geo = plan.center is not None and (plan.radius_km is not None or sort == "distance")
+        # Without free text the match set is a function of the filters alone: its counts can be shared
+        # with every other page and sort order of the same filters until the searcher changes.
+        cache_key = self._facet_cache_key(epoch, q, plan, geo) if q.facets and text_query is None else None
+        cached = self.facet_cache.get(cache_key) if cache_key is not None else None
 
-        if plan.center is not None and (plan.radius_km is not None or sort == "distance"):
-            return self._search_geo(searcher, q, plan, query, sort)
+        facets: Facets = {}
+        if geo and text_query is None:
+            assert plan.center is not None
+            browse = browse_matches(
+                searcher,
+                self._schema,
+                query,
+                plan.center,
+                plan.radius_km,
+                sort,
+                plan.offset,
+                plan.page_size,
+                self._one_place,
+                self._multi_place,
+                place_names(self._facet_namer, searcher),
+            )
+            if browse is not None:
+                if browse.page is not None:
+                    page = browse.page
+                else:
+                    res = searcher.search(
+                        browse.exact,
+                        limit=plan.page_size,
+                        offset=plan.offset,
+                        count=False,
+                        order_by_field="posted_ts" if sort == "date" else "sal_sort",
+                        order=Order.Desc,
+                    )
+                    keyed = [(float(key) if key is not None else 0.0, addr) for key, addr in res.hits]
+                    page = self._hits(searcher, keyed, plan.center)
+                if q.facets:
+                    facets = (
+                        cached
+                        if cached is not None
+                        else aggregate(
+                            searcher, browse.exact, self._facet_namer, self._multi_place, browse.total
+                        )
+                    )
+                    if cached is None and cache_key is not None:
+                        self.facet_cache.put(cache_key, facets)
+                return SearchResult(browse.total, page, facets, plan.page, plan.page_size)
+
+        if geo:
+            assert plan.center is not None
+            now = time.time()
+            m = geo_matches(
+                searcher,
+                query,
+                plan.center,
+                plan.radius_km,
+                sort,
+                plan.offset,
+                plan.page_size,
+                lambda scores, posted: (
+                    scores * freshness(posted, now, FRESHNESS_WEIGHT, FRESHNESS_HALF_LIFE_DAYS)
+                ),
+            )
+            if q.facets:
+                facets = (
+                    cached
+                    if cached is not None
+                    else self._name(searcher, count_codes(searcher, m.addrs, m.inside, m.nplaces))
+                )
+                if cached is None and cache_key is not None and not m.truncated:
+                    self.facet_cache.put(cache_key, facets)
+            return SearchResult(m.total, m.page, facets, plan.page, plan.page_size, truncated=m.truncated)
 
         if sort == "relevance":
             window = plan.offset + plan.page_size + RERANK_MARGIN
@@ -359,9 +471,33 @@ class TantivyIndex:
             )
             scored = [(float(key) if key is not None else 0.0, addr) for key, addr in res.hits]
         hits = self._hits(searcher, scored, plan.center)
-        facets = self._facets_aggregate(searcher, query) if q.facets else {}
         total = int(getattr(res, "count", 0) or 0)  # the bundled type stub lacks `count`
+        if q.facets:
+            facets = (
+                cached
+                if cached is not None
+                else aggregate(searcher, query, self._facet_namer, self._multi_place, total)
+            )
+            if cached is None and cache_key is not None:
+                self.facet_cache.put(cache_key, facets)
         return SearchResult(total, hits, facets, plan.page, plan.page_size)
+
+    def _facet_cache_key(self, epoch: int, q: SearchQuery, plan: _Plan, geo: bool) -> tuple[object, ...]:
+        """Everything that decides a text-free query's match set, normalised as `_filters` uses it."""
+        return (
+            epoch,
+            q.status,
+            q.kldb_prefix,
+            q.working_time,
+            q.remote,
+            _employer_key(q.employer) if q.employer else None,
+            None if q.salary_min_monthly is None else float(q.salary_min_monthly),
+            None if q.posted_since is None else _timestamp(q.posted_since),
+            (plan.center, plan.radius_km) if geo else None,
+        )
+
+    def _name(self, searcher: tantivy.Searcher, counts: dict[str, list[tuple[int, int]]]) -> Facets:
+        return self._facet_namer.name(searcher, counts)
 
     # -- query planning --------------------------------------------------------------------------------
 
@@ -427,11 +563,7 @@ class TantivyIndex:
                 Query.range_query(self._schema, "posted_ts", FieldType.Integer, _timestamp(q.posted_since))
             )
         if plan.center is not None and plan.radius_km is not None:
-            lat, lon = plan.center
-            dlat = plan.radius_km / (math.pi * EARTH_KM / 180)
-            dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
-            out.append(Query.range_query(self._schema, "lat", FieldType.Float, lat - dlat, lat + dlat))
-            out.append(Query.range_query(self._schema, "lon", FieldType.Float, lon - dlon, lon + dlon))
+            out += box_filters(self._schema, *plan.center, plan.radius_km)
         return out
 
     def _text_query(
@@ -529,37 +661,6 @@ class TantivyIndex:
         out.sort(key=lambda x: -x[0])
         return out
 
-    def _distances_np(
-        self,
-        searcher: tantivy.Searcher,
-        addrs: list[tantivy.DocAddress],
-        lat: float,
-        lon: float,
-        nplaces: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """Nearest-place distance per address in km; NaN for postings without a place."""
-        if not addrs:
-            return np.empty(0)
-        if nplaces is None:
-            nplaces = _column(searcher, "nplaces", addrs)
-        dist = haversine_np(lat, lon, _column(searcher, "lat_0", addrs), _column(searcher, "lon_0", addrs))
-        # further slots only for the few postings that fill them: reading a column costs per address
-        for i, sub_addrs, sub in _slot_subsets(addrs, nplaces):
-            far = haversine_np(
-                lat, lon, _column(searcher, f"lat_{i}", sub_addrs), _column(searcher, f"lon_{i}", sub_addrs)
-            )
-            dist[sub] = np.fmin(dist[sub], far)
-        for i in np.flatnonzero(nplaces > PLACE_SLOTS):
-            points = _stored_places(searcher.doc(addrs[i]))
-            if points:
-                dist[i] = min(haversine_km(lat, lon, a, b) for _, a, b in points)
-        return dist
-
-    def _distances(
-        self, searcher: tantivy.Searcher, addrs: list[tantivy.DocAddress], lat: float, lon: float
-    ) -> list[float | None]:
-        return [None if math.isnan(d) else float(d) for d in self._distances_np(searcher, addrs, lat, lon)]
-
     def _hits(
         self,
         searcher: tantivy.Searcher,
@@ -567,175 +668,22 @@ class TantivyIndex:
         center: tuple[float, float] | None,
     ) -> list[SearchHit]:
         addrs = [a for _, a in scored]
-        ids = _posting_ids(searcher, addrs)
-        dists: list[float | None] = (
-            self._distances(searcher, addrs, *center) if center is not None and addrs else [None] * len(addrs)
-        )
+        ids = posting_ids(searcher, addrs)
+        dists: list[float | None] = [None] * len(addrs)
+        if center is not None and addrs:
+            dists = [None if math.isnan(d) else float(d) for d in distances_np(searcher, addrs, *center)]
         return [
             SearchHit(pid, float(score), None if d is None else round(d, 2))
             for (score, _), pid, d in zip(scored, ids, dists, strict=True)
         ]
 
-    def _search_geo(
-        self, searcher: tantivy.Searcher, q: SearchQuery, plan: _Plan, query: Query, sort: str
-    ) -> SearchResult:
-        assert plan.center is not None
-        # A top-k heap sized CANDIDATE_CAP for every query would cost more than a second pass: the first
-        # pass collects a small heap and counts; only a bigger candidate set is collected again.
-        first_limit = min(FIRST_PASS, CANDIDATE_CAP)
-        first = searcher.search(query, limit=first_limit, count=True)
-        n_candidates = int(getattr(first, "count", 0) or 0)
-        truncated = n_candidates > CANDIDATE_CAP
-        hits = (
-            first.hits
-            if n_candidates <= first_limit
-            else searcher.search(query, limit=min(n_candidates, CANDIDATE_CAP), count=False).hits
-        )
-        # Columns are read for all candidates and then narrowed with numpy: cheaper than building a
-        # second address list for the ones inside the circle.
-        addrs = [a for _, a in hits]
-        nplaces = _column(searcher, "nplaces", addrs)
-        dists = self._distances_np(searcher, addrs, *plan.center, nplaces=nplaces)
-        radius = plan.radius_km if plan.radius_km is not None else math.inf
-        inside = np.flatnonzero(dists <= radius)  # NaN compares False: postings without a place drop out
-        kept_dist = dists[inside]
-        scores = np.fromiter((h[0] for h in hits), dtype=np.float64, count=len(hits))[inside]
-        if sort == "distance":
-            order = np.argsort(kept_dist, kind="stable")
-        elif sort in ("date", "salary"):
-            values = _column(searcher, "posted_ts" if sort == "date" else "sal_sort", addrs)[inside]
-            missing = np.isnan(values)
-            order = np.lexsort((-np.where(missing, 0.0, values), missing))  # stable: ties keep hit order
-        else:
-            scores = scores * _freshness(_column(searcher, "posted_ts", addrs)[inside], time.time())
-            order = np.argsort(-scores, kind="stable")
-        page = order[plan.offset : plan.offset + plan.page_size]
-        page_ids = _posting_ids(searcher, [addrs[inside[i]] for i in page])
-        page_hits = [
-            SearchHit(pid, float(scores[i]), round(float(kept_dist[i]), 2))
-            for i, pid in zip(page, page_ids, strict=True)
-        ]
-        facets: dict[str, list[tuple[str, int]]] = {}
-        if q.facets:
-            facets = self._facets_counted(searcher, addrs, inside, nplaces)
-        return SearchResult(len(inside), page_hits, facets, plan.page, plan.page_size, truncated=truncated)
 
-    # -- facets ----------------------------------------------------------------------------------------
-
-    def _facets_aggregate(self, searcher: tantivy.Searcher, query: Query) -> dict[str, list[tuple[str, int]]]:
-        spec = {
-            name: {"terms": {"field": f"f_{name}", "size": size, "segment_size": FACET_SEGMENT_SIZE}}
-            for name, size in FACET_SIZES.items()
-        }
-        raw = searcher.aggregate(query, spec)
-        counts = {
-            name: [(int(b["key"]), int(b["doc_count"])) for b in raw.get(name, {}).get("buckets", [])]
-            for name in FACET_SIZES
-        }
-        return self._named(searcher, counts)
-
-    def _facets_counted(
-        self,
-        searcher: tantivy.Searcher,
-        addrs: list[tantivy.DocAddress],
-        inside: np.ndarray,
-        nplaces: np.ndarray,
-    ) -> dict[str, list[tuple[str, int]]]:
-        """Exact facet counts of the match set `addrs[inside]`: fast-field codes counted in numpy."""
-        counts: dict[str, list[tuple[int, int]]] = {}
-        for name, size in FACET_SIZES.items():
-            if name != "city":
-                counts[name] = _top_counts(_column(searcher, f"f_{name}", addrs)[inside], size)
-                continue
-            kept_places = np.zeros(len(addrs), dtype=bool)
-            kept_places[inside] = True
-            parts = [_column(searcher, "f_city_0", addrs)[inside]]
-            for i, sub_addrs, _ in _slot_subsets(addrs, np.where(kept_places, nplaces, 0)):
-                parts.append(_column(searcher, f"f_city_{i}", sub_addrs))
-            extra = [
-                facet_code(ags)
-                for i in np.flatnonzero(kept_places & (nplaces > PLACE_SLOTS))
-                for ags, _, _ in _stored_places(searcher.doc(addrs[i]))[PLACE_SLOTS:]
-            ]
-            parts.append(np.array(extra, dtype=np.float64))
-            counts[name] = _top_counts(np.concatenate(parts), size)
-        return self._named(searcher, counts)
-
-    def _named(
-        self, searcher: tantivy.Searcher, counts: dict[str, list[tuple[int, int]]]
-    ) -> dict[str, list[tuple[str, int]]]:
-        out: dict[str, list[tuple[str, int]]] = {}
-        for name, buckets in counts.items():
-            field = _FACET_FIELDS[name]
-            names = self._facet_names.setdefault(field, {})
-            if any(code not in names for code, _ in buckets):
-                # a value this process has not named yet: re-read the field's term dictionary (cheap: it
-                # holds the distinct values only; a live document's value is always in it)
-                for term, _ in searcher.terms_with_prefix(field, "", limit=None):
-                    names[facet_code(term)] = term
-            out[name] = [(names.get(code, str(code)), n) for code, n in buckets]
-        return out
-
-
-def _column(searcher: tantivy.Searcher, field: str, addrs: list[tantivy.DocAddress]) -> np.ndarray:
-    """One fast field for many documents as float64; a missing value is NaN."""
-    if not addrs:
-        return np.empty(0)
-    return np.array(searcher.fast_field_values(field, addrs), dtype=np.float64)
-
-
-def _slot_subsets(
-    addrs: list[tantivy.DocAddress], nplaces: np.ndarray
-) -> Iterable[tuple[int, list[tantivy.DocAddress], np.ndarray]]:
-    """(slot, addresses, their indexes) for the place slots after the first, each only for the postings
-    that have a place there."""
-    sub = np.flatnonzero(nplaces > 1)
-    for i in range(1, PLACE_SLOTS):
-        sub = sub[nplaces[sub] > i]
-        if not sub.size:
-            return
-        yield i, [addrs[j] for j in sub], sub
-
-
-def _stored_places(doc: tantivy.Document) -> list[tuple[str, float, float]]:
-    """(ags, lat, lon) of every place, from the stored list of a posting with many places."""
-    out = []
-    for item in (doc.get_first("geo") or "").split(";"):
-        parts = item.split(",")
-        if len(parts) == 3:
-            out.append((parts[0], float(parts[1]), float(parts[2])))
-    return out
-
-
-def _top_counts(codes: np.ndarray, size: int) -> list[tuple[int, int]]:
-    """The `size` most frequent codes, most frequent first; ties by code so the order is stable."""
-    codes = codes[~np.isnan(codes)]
-    if not codes.size:
-        return []
-    values, counts = np.unique(codes, return_counts=True)  # values ascending
-    order = np.argsort(-counts, kind="stable")[:size]
-    return [(int(values[i]), int(counts[i])) for i in order]
-
-
-def _freshness(posted_ts: np.ndarray, now: float) -> np.ndarray:
-    """Score factor per posting: up to 1 + FRESHNESS_WEIGHT for today, 1.0 without a date."""
-    age_days = np.maximum(0.0, (now - posted_ts) / 86400)
-    factor = 1.0 + FRESHNESS_WEIGHT * np.power(0.5, age_days / FRESHNESS_HALF_LIFE_DAYS)
-    return np.where(np.isnan(posted_ts), 1.0, factor)
-
-
-def haversine_np(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    """`haversine_km` from one point to many (same formula, so the radius test agrees to the metre)."""
-    p1, p2 = math.radians(lat), np.radians(lats)
-    dp, dl = p2 - p1, np.radians(lons - lon)
-    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
-
-
-def _posting_ids(searcher: tantivy.Searcher, addrs: list[tantivy.DocAddress]) -> list[int]:
-    if not addrs:
-        return []
-    return [int(v) if v is not None else -1 for v in searcher.fast_field_values("id", addrs)]
+def _read_meta(gen_dir: Path) -> bytes:
+    """tantivy's meta.json of a generation: segments, deletes and opstamp of the last commit."""
+    try:
+        return (gen_dir / "meta.json").read_bytes()
+    except FileNotFoundError:
+        return b""
 
 
 def _new_generation(root: Path) -> str:
@@ -753,21 +701,25 @@ def _write_pointer(root: Path, gen: str) -> None:
 
 
 def rebuild(
-    docs: Iterable[IndexDoc], path: str | os.PathLike[str], *, max_page: int = 100, writer_threads: int = 0
+    docs: Iterable[IndexDoc],
+    path: str | os.PathLike[str],
+    *,
+    max_page: int = 100,
+    writer_threads: int = REBUILD_THREADS,
+    writer_heap: int = REBUILD_HEAP,
 ) -> TantivyIndex:
     """Build a fresh generation from `docs`, swap it in atomically, drop generations older than the last.
 
-    The Python side (text preparation) runs in the calling thread while tantivy's indexing threads
+    The Python side (text preparation) runs in the calling thread while tantivy's indexing thread(s)
     analyse and write in parallel; `writer_threads=0` lets tantivy pick (one per core).
     """
     root = Path(path)
     root.mkdir(parents=True, exist_ok=True)
     previous = (root / _POINTER).read_text(encoding="utf-8").strip() if (root / _POINTER).exists() else None
     gen = _new_generation(root)
-    builder = TantivyIndex.__new__(TantivyIndex)
-    builder.root, builder.max_page, builder._writer_threads = root, max_page, writer_threads
-    builder._schema, builder._writer = _schema(), None
-    builder._open(gen)
+    builder = TantivyIndex(
+        root, max_page=max_page, writer_threads=writer_threads, writer_heap=writer_heap, _generation=gen
+    )
     builder.add(docs, replace=False)
     builder.commit()
     builder.close_writer()

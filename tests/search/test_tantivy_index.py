@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -7,7 +8,7 @@ import numpy as np
 import pytest
 
 from stellenatlas.domain.models import Employer, Place, Posting, Salary, SalaryPeriod, Sector, WorkingTime
-from stellenatlas.search import tantivy_index
+from stellenatlas.search import radius
 from stellenatlas.search.base import IndexDoc, SearchQuery, SearchQueryError, doc_from_posting
 from stellenatlas.search.tantivy_index import TantivyIndex, haversine_km, haversine_np, rebuild
 from tests.search.conftest import BOCHUM, ESSEN, EXPIRED, GE, MUENCHEN, NOW, ROWS, make_docs
@@ -154,12 +155,30 @@ def test_vectorised_haversine_agrees_with_scalar(lat: float, lon: float) -> None
 def test_capped_radius_candidates_are_reported_not_hidden(
     index: TantivyIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    full = index.search(SearchQuery(lat=GE.lat, lon=GE.lon, radius_km=1000))
-    assert not full.truncated
-    monkeypatch.setattr(tantivy_index, "CANDIDATE_CAP", 5)
-    capped = index.search(SearchQuery(lat=GE.lat, lon=GE.lon, radius_km=1000))
+    # with text, every candidate is materialised (`geo_matches`), and that set is capped
+    q = SearchQuery(text="Projekte", lat=GE.lat, lon=GE.lon, radius_km=1000)
+    full = index.search(q)
+    assert not full.truncated and full.total > 5
+    monkeypatch.setattr(radius, "CANDIDATE_CAP", 5)
+    capped = index.search(q)
     assert capped.truncated
     assert capped.total <= 5 < full.total
+
+
+def test_a_text_free_browse_counts_by_place_and_needs_no_cap(
+    index: TantivyIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without text only the postings with several places are materialised (2 here), so a cap of 5
+    truncates nothing; a cap below them falls back to the materialising path, which says so."""
+    q = SearchQuery(lat=GE.lat, lon=GE.lon, radius_km=1000, sort="distance", page_size=100)
+    full = index.search(q)
+    monkeypatch.setattr(radius, "CANDIDATE_CAP", 5)
+    browse = index.search(q)
+    assert not browse.truncated and browse.total == full.total > 5
+    assert browse.hits == full.hits
+    monkeypatch.setattr(radius, "CANDIDATE_CAP", 1)
+    capped = index.search(dataclasses.replace(q, page=2))  # another page: not from the facet cache
+    assert capped.truncated and capped.total <= 1
 
 
 def test_radius_examples(index: TantivyIndex) -> None:
