@@ -10,7 +10,8 @@ title list) stage 2 is nearest neighbours over TF-IDF features of the given titl
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -30,7 +31,9 @@ from stellenatlas.normalize.occupation_semantic import Encoder, default_encoder,
 THRESHOLD = 0.5  # confidence is an estimated probability of being right; below this -> unclassified
 MODEL_FILE = "occupation_model.npz"
 _MAX_INPUT = 300  # job titles are short; longer input is cut so pathological text stays cheap
-_EMBED_CACHE = 4096  # prefetched title embeddings waiting to be classified (2 KB each)
+# Embeddings by encoder text (2 KB each). Posting titles that differ only in employer, place or terms
+# ("MFA (m/w/d) für unseren Standort Bottrop" / "... Essen") share one encoder text and so one embedding.
+_EMBED_CACHE = 16384
 _MAX_DF_SHARE = 0.08  # features in more than this share of titles add cost but hardly any signal
 
 
@@ -64,7 +67,8 @@ class OccupationClassifier:
         if model is not None and model.semantic is not None:
             self.encoder = encoder or default_encoder()
         self._classify = lru_cache(maxsize=20000)(self._classify_uncached)
-        self._embeddings: dict[str, np.ndarray] = {}  # filled in batches by `prefetch`
+        self._embeddings: OrderedDict[str, np.ndarray] = OrderedDict()  # LRU, filled in batches by `prefetch`
+        self._embed_lock = threading.Lock()  # web workers classify from several threads
 
         exact: dict[str, Counter[str]] = defaultdict(Counter)
         exact_title: dict[tuple[str, str], str] = {}
@@ -154,21 +158,37 @@ class OccupationClassifier:
                 and not self._exact.get(exact_key(clean_title(title[:_MAX_INPUT])))
             ):
                 todo[text] = None
-        batch = list(todo)[:_EMBED_CACHE]
+        batch = list(todo)[: _EMBED_CACHE // 2]
         if not batch:
             return 0
-        if len(self._embeddings) + len(batch) > _EMBED_CACHE:
-            self._embeddings.clear()
-        self._embeddings.update(zip(batch, self.encoder.embed(batch), strict=True))
+        for text, emb in zip(batch, self.encoder.embed(batch), strict=True):
+            self._remember(text, emb)
         return len(batch)
+
+    def _remember(self, text: str, emb: np.ndarray) -> None:
+        with self._embed_lock:
+            self._embeddings[text] = emb
+            if len(self._embeddings) > _EMBED_CACHE:
+                self._embeddings.popitem(last=False)
+
+    def _cached_embedding(self, text: str) -> np.ndarray | None:
+        with self._embed_lock:
+            emb = self._embeddings.get(text)
+            if emb is not None:
+                self._embeddings.move_to_end(text)
+            return emb
 
     def _embedding(self, title: str) -> np.ndarray | None:
         assert self.encoder is not None
         text = semantic_text(title)
         if not text:
             return None
-        emb = self._embeddings.pop(text, None)  # each prefetched title is classified once, then cached above
-        return emb if emb is not None else self.encoder.embed([text])[0]
+        emb = self._cached_embedding(text)
+        if emb is not None:
+            return emb
+        emb = self.encoder.embed([text])[0]
+        self._remember(text, emb)
+        return emb
 
     def _classify_uncached(
         self, title: str, semantic: bool = True
