@@ -1,12 +1,22 @@
-"""The multi-worker listening socket must give accepted connections TCP_NODELAY (see stellenatlas/web/server.py)."""
+"""Multi-worker serving: accepted connections get TCP_NODELAY, and keep-alive connections spread over the workers
+(see stellenatlas/web/server.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
+import httpx
 import uvicorn
 
+from stellenatlas.settings import Settings
 from stellenatlas.web.server import APP, _Config
 from tests.support import free_port
 
@@ -41,3 +51,91 @@ def test_plain_uvicorn_socket_lacks_it() -> None:
     # the reason for _Config: if uvicorn ever fixes this, the workaround can go
     sock = uvicorn.Config(APP, factory=True, host="127.0.0.1", port=free_port(), workers=2).bind_socket()
     assert _nodelay_of_accepted(sock) == 0
+
+
+def _listening_socket_owner(server_port: int, client_port: int, pids: list[int]) -> int | None:
+    """Which of `pids` holds the server side of the loopback connection from `client_port` (via /proc)."""
+    inode = ""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as fh:
+            for line in list(fh)[1:]:
+                cols = line.split()
+                local, remote = cols[1], cols[2]
+                if (
+                    int(local.rsplit(":", 1)[1], 16) == server_port
+                    and int(remote.rsplit(":", 1)[1], 16) == client_port
+                ):
+                    inode = cols[9]
+    for pid in pids:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                if os.readlink(f"/proc/{pid}/fd/{fd}") == f"socket:[{inode}]":
+                    return pid
+    return None
+
+
+def test_two_workers_share_keep_alive_connections(sample_settings: Settings) -> None:
+    # With one shared listening socket, a burst of keep-alive connections often all landed on one worker
+    # (half the throughput). With a SO_REUSEPORT socket per worker the kernel spreads them by hash: 16
+    # connections all on one of two workers would happen with probability 2^-15.
+    port = free_port()
+    env = os.environ | {
+        "STELLENATLAS_VAR_DIR": str(sample_settings.var_dir),
+        "STELLENATLAS_API_RATE_LIMIT": "0",
+    }
+    cmd = [sys.executable, "-m", "stellenatlas.cli.main", "serve", "--workers", "2", "--host", "127.0.0.1"]
+    proc = subprocess.Popen([*cmd, "--port", str(port)], env=env, start_new_session=True)
+    conns: list[socket.socket] = []
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline and proc.poll() is None, "server did not start"
+            time.sleep(0.3)
+        # Each worker loads its models before it listens; measure once every worker's socket is listening.
+        while _listening(port) < 2:
+            assert time.monotonic() < deadline, f"{_listening(port)} listening socket(s) for 2 workers"
+            time.sleep(0.3)
+        workers = [
+            int(p)
+            for p in os.listdir("/proc")
+            if p.isdigit()
+            and _ppid(int(p)) == proc.pid
+            and b"resource_tracker" not in Path(f"/proc/{p}/cmdline").read_bytes()
+        ]
+        assert len(workers) == 2
+        for _ in range(16):
+            c = socket.create_connection(("127.0.0.1", port), timeout=10)
+            c.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert c.recv(65536).startswith(b"HTTP/1.1 200")
+            conns.append(c)
+        owners = {_listening_socket_owner(port, c.getsockname()[1], workers) for c in conns}
+        assert owners == set(workers)
+    finally:
+        for c in conns:
+            c.close()
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def _listening(port: int) -> int:
+    """Sockets in state LISTEN on `port` (/proc/net/tcp*, state 0A)."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as fh:
+            for line in list(fh)[1:]:
+                cols = line.split()
+                count += int(cols[1].rsplit(":", 1)[1], 16) == port and cols[3] == "0A"
+    return count
+
+
+def _ppid(pid: int) -> int:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return -1
+    return int(stat.rsplit(")", 1)[1].split()[1])
