@@ -3,8 +3,7 @@
 1. uvicorn binds the listening socket itself when it runs several workers, as `socket.socket(family)`: the
    socket reports protocol 0, and asyncio only sets TCP_NODELAY on sockets that say they are TCP. Every
    keep-alive response then waits for the client's delayed ACK (Nagle): measured here +43 ms per request (p50
-   /healthz 44 ms with `--workers 2` vs 1 ms with one worker). Re-labelling the socket as IPPROTO_TCP restores
-   TCP_NODELAY.
+   /healthz 44 ms with `--workers 2` vs 1 ms with one worker). Our sockets are created as IPPROTO_TCP.
 2. All workers accept on that one socket, so whichever worker is awake takes the next connection, and a
    keep-alive connection stays where it landed: under `wrk -c8` all connections often sat on one worker
    (87-102 req/s, against 198-253 when both worked; docs/benchmarks-search.md). Each worker now gets its own
@@ -14,6 +13,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
@@ -22,16 +22,9 @@ from uvicorn.supervisors.multiprocess import Process
 APP = "stellenatlas.web.app:create_app"
 
 
-class _Config(uvicorn.Config):
-    def bind_socket(self) -> socket.socket:
-        sock = super().bind_socket()
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.proto == 0:
-            sock = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
-        return sock
-
-
 def reuseport_sockets(host: str, port: int, count: int) -> list[socket.socket]:
-    """`count` TCP listening sockets bound to the same address with SO_REUSEPORT (port 0: a free one)."""
+    """`count` sockets bound to the same address with SO_REUSEPORT (port 0: a free one), created as
+    IPPROTO_TCP so that asyncio sets TCP_NODELAY on the connections they accept (fix 1 above)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     out: list[socket.socket] = []
     for _ in range(count):
@@ -60,33 +53,28 @@ class _SpreadMultiprocess(Multiprocess):
             process.start()
             self.processes.append(process)
 
-    def keep_subprocess_alive(self) -> None:
-        # Called every 0.5 s; uvicorn replaces dead workers one slot at a time, so narrowing the list to one
-        # slot per call keeps the slot -> socket mapping.
+    def _each_slot(self, step: Callable[[], None]) -> None:
+        # uvicorn's keep-alive check (every 0.5 s) and restart replace workers through `Process(self.config,
+        # self.sockets)`; running them on one slot at a time keeps the slot -> socket mapping.
         for idx in range(len(self.processes)):
             self.sockets = [self.slots[idx]]
             before = self.processes
             self.processes = [before[idx]]
             try:
-                super().keep_subprocess_alive()
+                step()
             finally:
                 before[idx] = self.processes[0]
                 self.processes = before
 
+    def keep_subprocess_alive(self) -> None:
+        self._each_slot(super().keep_subprocess_alive)
+
     def restart_all(self) -> None:
-        for idx in range(len(self.processes)):
-            self.sockets = [self.slots[idx]]
-            before = self.processes
-            self.processes = [before[idx]]
-            try:
-                super().restart_all()
-            finally:
-                before[idx] = self.processes[0]
-                self.processes = before
+        self._each_slot(super().restart_all)
 
 
 def serve(host: str, port: int, workers: int = 1) -> None:
-    config = _Config(APP, factory=True, host=host, port=port, workers=workers, log_level="warning")
+    config = uvicorn.Config(APP, factory=True, host=host, port=port, workers=workers, log_level="warning")
     if workers > 1:
         _SpreadMultiprocess(config, reuseport_sockets(host, port, workers)).run()
     else:

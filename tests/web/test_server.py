@@ -17,7 +17,7 @@ import httpx
 import uvicorn
 
 from stellenatlas.settings import Settings
-from stellenatlas.web.server import APP, _Config
+from stellenatlas.web.server import APP, reuseport_sockets
 from tests.support import free_port
 
 
@@ -41,14 +41,16 @@ def _nodelay_of_accepted(sock: socket.socket) -> int:
     return asyncio.run(main())
 
 
-def test_worker_socket_gets_tcp_nodelay() -> None:
-    sock = _Config(APP, factory=True, host="127.0.0.1", port=free_port(), workers=2).bind_socket()
-    assert sock.proto == socket.IPPROTO_TCP
-    assert _nodelay_of_accepted(sock) != 0
+def test_worker_sockets_get_tcp_nodelay() -> None:
+    socks = reuseport_sockets("127.0.0.1", free_port(), 2)
+    assert socks[0].getsockname() == socks[1].getsockname()
+    for sock in socks:
+        assert sock.proto == socket.IPPROTO_TCP
+    assert _nodelay_of_accepted(socks[0]) != 0
 
 
 def test_plain_uvicorn_socket_lacks_it() -> None:
-    # the reason for _Config: if uvicorn ever fixes this, the workaround can go
+    # the reason for creating our own sockets as IPPROTO_TCP: if uvicorn ever fixes this, that part can go
     sock = uvicorn.Config(APP, factory=True, host="127.0.0.1", port=free_port(), workers=2).bind_socket()
     assert _nodelay_of_accepted(sock) == 0
 
