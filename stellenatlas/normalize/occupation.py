@@ -142,7 +142,7 @@ class OccupationClassifier:
         queries, which must answer in a few milliseconds."""
         return self._classify(title[:_MAX_INPUT], semantic)
 
-    def prefetch(self, titles: Iterable[str]) -> int:
+    def prefetch(self, titles: Iterable[object]) -> int:
         """Embed the titles that will need the semantic expert in one batch (the encoder is about five times
         faster per title in batches). Returns how many were embedded. Optional: `classify` embeds on demand."""
         if self.encoder is None:
@@ -290,7 +290,7 @@ def default_classifier() -> OccupationClassifier:
 
 def prefetch_titles(titles: Iterable[object]) -> int:
     """Warm the default classifier for a batch of posting titles (see `OccupationClassifier.prefetch`)."""
-    return default_classifier().prefetch(t for t in titles if isinstance(t, str))
+    return default_classifier().prefetch(titles)
 
 
 def classify_title(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -31,20 +31,29 @@ def is_fold(dkz_id: str, fold: int) -> bool:
     return zlib.crc32(dkz_id.encode()) % 10 == fold
 
 
+def _title_examples(
+    titles: Iterable[object],
+    kldb_rows: dict[str, tuple[str, str, str, str]],
+    title_text: Callable[[str], str],
+    kldb_text: Callable[[str], str],
+) -> list[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    for t in titles:
+        for form in {t.neutral, t.male, t.female}:  # type: ignore[attr-defined]
+            out.add((title_text(form), t.kldb))  # type: ignore[attr-defined]
+    for code, (level, title, _short, _desc) in kldb_rows.items():
+        if level == "5":
+            out.add((kldb_text(title), code))
+    return sorted((f, c) for f, c in out if f and len(c) == 5)
+
+
 def examples(
     titles: Iterable[object], kldb_rows: dict[str, tuple[str, str, str, str]]
 ) -> list[tuple[str, str]]:
     """(folded title, code), deduplicated: all gender forms of the job titles, plus the title of every KldB
     5-digit code ("Berufe in der Lagerwirtschaft – Helfer-/Anlerntätigkeiten"), which names the domain and the
     level in words and is the only text for codes without any BA title."""
-    out: set[tuple[str, str]] = set()
-    for t in titles:
-        for form in {t.neutral, t.male, t.female}:  # type: ignore[attr-defined]
-            out.add((clean_title(form), t.kldb))  # type: ignore[attr-defined]
-    for code, (level, title, _short, _desc) in kldb_rows.items():
-        if level == "5":
-            out.add((clean_title(title), code))
-    return sorted((f, c) for f, c in out if f and len(c) == 5)
+    return _title_examples(titles, kldb_rows, clean_title, clean_title)
 
 
 # A word of the KldB explanations found under more than this share of the 5-digit codes ("aufgab", "durchfuhr",
@@ -138,14 +147,9 @@ def semantic_examples(
     titles: Iterable[object], kldb_rows: dict[str, tuple[str, str, str, str]]
 ) -> list[tuple[str, str]]:
     """(encoder text, code), deduplicated, for the semantic head: the same titles as `examples`, unfolded."""
-    out: set[tuple[str, str]] = set()
-    for t in titles:
-        for form in (t.neutral, t.male, t.female):  # type: ignore[attr-defined]
-            out.add((semantic_text(form), t.kldb))  # type: ignore[attr-defined]
-    for code, (level, title, _short, _desc) in kldb_rows.items():
-        if level == "5":
-            out.add((semantic_text(title, posting=False), code))
-    return sorted((f, c) for f, c in out if f and len(c) == 5)
+    return _title_examples(
+        titles, kldb_rows, semantic_text, lambda title: semantic_text(title, posting=False)
+    )
 
 
 class EmbeddingCache:

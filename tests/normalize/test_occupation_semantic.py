@@ -126,7 +126,7 @@ def test_prefetch_embeds_only_titles_that_need_it_and_changes_no_result() -> Non
     clf._embeddings.clear()
     assert clf.prefetch(titles) == 2
     assert clf.prefetch(titles) == 0  # kept: a second batch with the same titles embeds nothing
-    assert clf.prefetch([None, 3, ""]) == 0  # type: ignore[list-item]
+    assert clf.prefetch([None, 3, ""]) == 0
     prefetched = [clf._classify_uncached(t) for t in titles]
     assert prefetched == direct
     # Titles that differ only in employer or place share one encoder text, so one embedding.
