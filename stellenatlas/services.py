@@ -36,7 +36,9 @@ def open_index(settings: Settings) -> SearchIndex:
     from stellenatlas.search.tantivy_index import TantivyIndex
 
     Path(settings.index_dir).mkdir(parents=True, exist_ok=True)
-    return TantivyIndex(settings.index_dir)
+    return TantivyIndex(
+        settings.index_dir, max_page=settings.max_page, facet_cache_size=settings.facet_cache_size
+    )
 
 
 def open_services(settings: Settings | None = None) -> Services:

@@ -43,6 +43,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_page", 100, "Deepest result page served by search (pagination cap).", int),
     Setting("page_size", 20, "Results per search page.", int),
     Setting(
+        "facet_cache_size",
+        512,
+        "Search queries whose facet counts each web worker keeps until the index changes (0 = none).",
+        int,
+    ),
+    Setting(
         "secret_key",
         None,
         "Key for signed links and tokens; default: generated once into <var_dir>/secret_key.",
@@ -92,6 +98,7 @@ class Settings:
     smtp_starttls: bool = False
     mail_from: str = "stellenatlas <jobalarm@localhost>"
     api_rate_limit: int = 120
+    facet_cache_size: int = 512
 
     def replace(self, **changes: Any) -> Settings:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -133,6 +140,8 @@ def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settin
     for name in ("min_salary_sample", "port", "max_page", "page_size", "max_body_bytes"):
         if values[name] <= 0:
             raise SettingsError(f"STELLENATLAS_{name.upper()} muss größer als 0 sein")
+    if values["facet_cache_size"] < 0:
+        raise SettingsError("STELLENATLAS_FACET_CACHE_SIZE darf nicht negativ sein")
     if values["mailer"] not in ("file", "smtp"):
         raise SettingsError("STELLENATLAS_MAILER muss 'file' oder 'smtp' sein")
     return Settings(**values)

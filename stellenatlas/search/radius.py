@@ -1,36 +1,45 @@
-"""Radius search on tantivy: exact haversine over the candidates of a bounding-box query.
+"""Radius search on tantivy: the circle as a set of places, so tantivy alone finds, counts and sorts.
 
-Each place's lat/lon is a multi-valued, indexed field, so a bounding-box range query (on the inverted
-index) selects candidates inside tantivy. Two ways to the exact match set from there:
+A posting's places are municipality seats, and a posting lies within a radius iff one of its places does.
+Every place is indexed once more as a keyword term of its code and exact coordinates (`place_term`, field
+`place_geo`), and the index's distinct places are read from that field's term dictionary once per reader
+epoch (`PlaceTable`, ~0.7 µs per place). A radius query is then "the query AND one of the places within the
+radius": the distances are computed once per place (a few thousand at most) instead of once per posting, and
+the match set is an ordinary tantivy query that counts, scores, sorts by date or salary and aggregates facets
+inside tantivy. Because the term carries the coordinates, a place code indexed with two positions (reference
+data changed between two ingests) is measured at each position, so the result stays exact.
 
-* `browse_matches`, queries without free text (browse by distance, date or salary): one-place postings are
-  counted per place by an aggregation and measured once per place; only several-place postings come back
-  to Python. Their match set becomes a tantivy query ("one of these places") for facets and sorting.
-* `geo_matches`, text queries (and the fallback): every candidate is materialised and the haversine test
-  runs vectorised (numpy) over coordinates read from single-valued fast fields per place slot
-  (`lat_0`..`lat_3`); only postings with more than `PLACE_SLOTS` places read their stored place list. At
-  most `CANDIDATE_CAP` candidates are materialised; a result built from a capped candidate set says so
-  (`SearchResult.truncated`).
+Order by distance (`distance_page`): the postings' order is (distance of the nearest place, posting id). The
+places are walked nearest first; per-place match counts (an aggregation, an upper bound because a posting
+with several places counts at each) say how many places the page needs. The postings of all but the last of
+those places are read completely (fewer than the page needs), those of the last place (or the places tied at
+its distance) in id order only as far as the page needs. Only the page's postings come back to Python.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import tantivy
-from tantivy import FieldType, Occur, Order, Query
+from tantivy import Occur, Order, Query
 
 from stellenatlas.search.base import SearchHit
 
 EARTH_KM = 6371.0088
 PLACE_SLOTS = 4  # places per posting readable from fast fields; more read the stored place list
-CANDIDATE_CAP = 300_000  # radius/distance paths materialise candidates in Python
-FIRST_PASS = 2048  # candidates collected together with the count (most text + radius queries)
-# terms aggregations that must return every bucket (exact counts), above any number of distinct places
-ALL_BUCKETS = 1_000_000
+PLACE_FIELD = "place_geo"
+# Grid cells over Germany in plain km (equirectangular at 51° N; a cell is a latitude/longitude box, its
+# exact shape does not matter: a cell is used for a radius only when every indexed place in it is inside).
+# Each level halves the one before, so the cells nest exactly (indexes are divided, not coordinates).
+CELL_FIELD = "geo_cell"
+CELL_KM = (256, 128, 64, 32, 16, 8)
+_CELL_FACTORS = tuple(km // CELL_KM[-1] for km in CELL_KM)
+_LAT0, _LON0 = 47.0, 5.5
+_KM_PER_DEG_LAT = 111.2
+_KM_PER_DEG_LON = 111.2 * math.cos(math.radians(51.0))
 MIN_RADIUS_KM = 1.0  # the place coordinates are municipality seats: 0 km means "this town"
 MAX_RADIUS_KM = 1000.0  # Germany is ~900 km long: more is "everywhere"
 
@@ -50,19 +59,127 @@ def haversine_np(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> 
     return 2 * EARTH_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
-def box_filters(schema: tantivy.Schema, lat: float, lon: float, radius_km: float) -> list[Query]:
-    """Range queries on the indexed place coordinates that every posting within `radius_km` passes.
+def place_term(ags: str, lat: float, lon: float) -> str:
+    """The `place_geo` term of a place: code and coordinates, which `repr` writes so they read back exactly."""
+    return f"{ags}|{float(lat)!r}|{float(lon)!r}"
 
-    On the inverted index: tantivy's default range query scans the fast-field column of every document
-    (Berlin 50 km box over 200k postings: 3.3 ms to count), the term dictionary of the coordinates (a few
-    thousand municipality seats) is walked in 0.8 ms.
-    """
-    dlat = radius_km / (math.pi * EARTH_KM / 180)
-    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
-    return [
-        Query.range_query(schema, "lat", FieldType.Float, lat - dlat, lat + dlat, use_inverted_index=True),
-        Query.range_query(schema, "lon", FieldType.Float, lon - dlon, lon + dlon, use_inverted_index=True),
+
+def _fine_cell(lat: float, lon: float) -> tuple[int, int]:
+    # the same arithmetic as `_fine_cells`, element by element, so index and query agree on every cell
+    return (
+        math.floor((lon - _LON0) * _KM_PER_DEG_LON / CELL_KM[-1]),
+        math.floor((lat - _LAT0) * _KM_PER_DEG_LAT / CELL_KM[-1]),
+    )
+
+
+def _fine_cells(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return (
+        np.floor((lon - _LON0) * _KM_PER_DEG_LON / CELL_KM[-1]).astype(np.int64),
+        np.floor((lat - _LAT0) * _KM_PER_DEG_LAT / CELL_KM[-1]).astype(np.int64),
+    )
+
+
+def _cell_name(level: int, x: int, y: int) -> str:
+    return f"{CELL_KM[level]}:{x}:{y}"
+
+
+def cell_terms(lat: float, lon: float) -> list[str]:
+    """The `geo_cell` terms of a place: the grid cell holding it at every level, coarse to fine."""
+    fx, fy = _fine_cell(lat, lon)
+    return [_cell_name(i, fx // f, fy // f) for i, f in enumerate(_CELL_FACTORS)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Level:
+    cells: list[str]  # cell names of this level, one per slot
+    slot: np.ndarray  # per place: its cell's slot
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceTable:
+    """The distinct places of an index (one searcher), with coordinates and grid cells."""
+
+    terms: list[str]
+    ags: list[str]
+    lat: np.ndarray
+    lon: np.ndarray
+    levels: tuple[_Level, ...]
+
+    @classmethod
+    def read(cls, searcher: tantivy.Searcher) -> PlaceTable:
+        terms: list[str] = []
+        ags: list[str] = []
+        lats: list[float] = []
+        lons: list[float] = []
+        for term, _ in searcher.terms_with_prefix(PLACE_FIELD, "", limit=None):
+            code, _, rest = term.partition("|")
+            lat, _, lon = rest.partition("|")
+            try:
+                lats.append(float(lat))
+                lons.append(float(lon))
+            except ValueError:  # not written by `place_term`: cannot be measured
+                continue
+            terms.append(term)
+            ags.append(code)
+        lat_a = np.array(lats, dtype=np.float64)
+        lon_a = np.array(lons, dtype=np.float64)
+        fx, fy = _fine_cells(lat_a, lon_a)
+        levels = []
+        for i, f in enumerate(_CELL_FACTORS):
+            keys = np.stack([fx // f, fy // f], axis=1)
+            uniq, slot = np.unique(keys, axis=0, return_inverse=True)
+            levels.append(_Level([_cell_name(i, int(x), int(y)) for x, y in uniq], slot.reshape(-1)))
+        return cls(terms, ags, lat_a, lon_a, tuple(levels))
+
+    def distances(self, lat: float, lon: float) -> np.ndarray:
+        return haversine_np(lat, lon, self.lat, self.lon)
+
+    def near(
+        self, lat: float, lon: float, radius_km: float | None, dist: np.ndarray | None = None
+    ) -> list[tuple[float, str, str]]:
+        """(distance km, term, AGS) of every place within `radius_km` (None: every place), nearest first;
+        ties by term, so the walk order is fixed."""
+        if not self.terms:
+            return []
+        if dist is None:
+            dist = self.distances(lat, lon)
+        keep = np.flatnonzero(dist <= radius_km) if radius_km is not None else np.arange(len(self.terms))
+        found = [(float(dist[i]), self.terms[i], self.ags[i]) for i in keep.tolist()]
+        found.sort()
+        return found
+
+    def cover(self, inside: np.ndarray) -> tuple[list[str], list[str]]:
+        """(cell terms, place terms) whose postings are exactly the postings with a place in `inside`
+        (a boolean per place): the coarsest cells all of whose places are inside, and the inside places
+        in no such cell. 100 km around Mannheim: 1,460 places -> ~100 terms."""
+        cells: list[str] = []
+        covered = np.zeros(len(self.terms), dtype=bool)
+        outside = (~inside).astype(np.float64)
+        for level in self.levels:
+            n = len(level.cells)
+            has_in = np.bincount(level.slot, weights=inside.astype(np.float64), minlength=n) > 0
+            has_out = np.bincount(level.slot, weights=outside, minlength=n) > 0
+            done = np.bincount(level.slot, weights=covered.astype(np.float64), minlength=n) > 0
+            full = has_in & ~has_out & ~done
+            if full.any():
+                cells += [level.cells[i] for i in np.flatnonzero(full).tolist()]
+                covered |= full[level.slot]
+        rest = np.flatnonzero(inside & ~covered)
+        return cells, [self.terms[i] for i in rest.tolist()]
+
+
+def places_query(schema: tantivy.Schema, terms: Iterable[str], cells: Iterable[str] = ()) -> Query:
+    """Postings with one of these places (`place_geo` terms) or in one of these cells (`geo_cell` terms)."""
+    parts = [
+        Query.term_set_query(schema, field, wanted)
+        for field, wanted in ((CELL_FIELD, list(cells)), (PLACE_FIELD, list(terms)))
+        if wanted
     ]
+    if not parts:
+        return Query.empty_query()
+    if len(parts) == 1:
+        return parts[0]
+    return Query.boolean_query([(Occur.Should, p) for p in parts])
 
 
 def column(searcher: tantivy.Searcher, field: str, addrs: list[tantivy.DocAddress]) -> np.ndarray:
@@ -121,230 +238,77 @@ def distances_np(
     return dist
 
 
-def freshness(posted_ts: np.ndarray, now: float, weight: float, half_life_days: float) -> np.ndarray:
-    """Score factor per posting: up to 1 + weight for today, 1.0 without a date."""
-    age_days = np.maximum(0.0, (now - posted_ts) / 86400)
-    factor = 1.0 + weight * np.power(0.5, age_days / half_life_days)
-    return np.where(np.isnan(posted_ts), 1.0, factor)
-
-
 def posting_ids(searcher: tantivy.Searcher, addrs: list[tantivy.DocAddress]) -> list[int]:
     if not addrs:
         return []
     return [int(v) if v is not None else -1 for v in searcher.fast_field_values("id", addrs)]
 
 
-@dataclass(frozen=True, slots=True)
-class GeoMatches:
-    """The exact match set of a radius/distance query and the page of it that was asked for."""
-
-    total: int
-    page: list[SearchHit]
-    addrs: list[tantivy.DocAddress]  # every candidate the box query returned
-    inside: np.ndarray  # indexes into `addrs` of the postings within the radius
-    nplaces: np.ndarray  # places per candidate
-    truncated: bool
-
-
-def geo_matches(
-    searcher: tantivy.Searcher,
-    query: Query,
-    center: tuple[float, float],
-    radius_km: float | None,
-    sort: str,
-    offset: int,
-    page_size: int,
-    rank: Callable[[np.ndarray, np.ndarray], np.ndarray],
-) -> GeoMatches:
-    """Candidates of `query`, narrowed to the circle, sorted by `sort`, sliced to the page.
-
-    `rank(scores, posted_ts)` turns BM25 scores into the relevance order's scores (freshness).
-    """
-    # A top-k heap sized CANDIDATE_CAP for every query would cost more than a second pass: the first
-    # pass collects a small heap and counts; only a bigger candidate set is collected again.
-    first_limit = min(FIRST_PASS, CANDIDATE_CAP)
-    first = searcher.search(query, limit=first_limit, count=True)
-    n_candidates = int(getattr(first, "count", 0) or 0)
-    truncated = n_candidates > CANDIDATE_CAP
-    hits = (
-        first.hits
-        if n_candidates <= first_limit
-        else searcher.search(query, limit=min(n_candidates, CANDIDATE_CAP), count=False).hits
-    )
-    # Columns are read for all candidates and then narrowed with numpy: cheaper than building a
-    # second address list for the ones inside the circle.
-    addrs = [a for _, a in hits]
-    nplaces = column(searcher, "nplaces", addrs)
-    dists = distances_np(searcher, addrs, *center, nplaces=nplaces)
-    radius = radius_km if radius_km is not None else math.inf
-    inside = np.flatnonzero(dists <= radius)  # NaN compares False: postings without a place drop out
-    kept_dist = dists[inside]
-    if sort == "relevance":
-        scores = np.fromiter((h[0] for h in hits), dtype=np.float64, count=len(hits))[inside]
-        scores = rank(scores, column(searcher, "posted_ts", addrs)[inside])
-        order = np.argsort(-scores, kind="stable")
-        page = order[offset : offset + page_size]
-        page_scores = [float(scores[i]) for i in page]
-    else:
-        if sort == "distance":
-            order = np.argsort(kept_dist, kind="stable")
-        else:
-            values = column(searcher, "posted_ts" if sort == "date" else "sal_sort", addrs)[inside]
-            missing = np.isnan(values)
-            order = np.lexsort((-np.where(missing, 0.0, values), missing))  # stable: ties keep hit order
-        page = order[offset : offset + page_size]
-        # only the page needs its (unranked) score: a browse of 90k postings skips a 90k-element pass
-        page_scores = [float(hits[inside[i]][0]) for i in page]
-    page_ids = posting_ids(searcher, [addrs[inside[i]] for i in page])
-    page_hits = [
-        SearchHit(pid, score, round(float(kept_dist[i]), 2))
-        for i, pid, score in zip(page, page_ids, page_scores, strict=True)
-    ]
-    return GeoMatches(len(inside), page_hits, addrs, inside, nplaces, truncated)
-
-
-@dataclass(frozen=True, slots=True)
-class Browse:
-    """A text-free radius/distance query's exact match set, without a doc address per match."""
-
-    total: int
-    exact: Query  # matches exactly the postings within the radius (for facets and the date/salary sort)
-    page: list[SearchHit] | None  # the page, when sorted by distance
-
-
-def browse_matches(
+def distance_page(
     searcher: tantivy.Searcher,
     schema: tantivy.Schema,
     query: Query,
+    near: list[tuple[float, str, str]],
+    counts: dict[str, int],
     center: tuple[float, float],
-    radius_km: float | None,
-    sort: str,
     offset: int,
     page_size: int,
-    one_place: Query,
-    multi_place: Query,
-    place_names: Callable[[list[int]], list[str]],
-) -> Browse | None:
-    """`geo_matches` for queries without free text, where every candidate would otherwise come back to
-    Python (Berlin 50 km at 1M postings: ~89k addresses, ~100 ms).
+) -> list[SearchHit]:
+    """The page of `query` (already restricted to the places `near`) in (distance, posting id) order.
 
-    A posting with one place lies at that place's distance, so the one-place candidates are counted per
-    place by a terms aggregation on the first place, with the place's coordinates as min/max
-    sub-aggregations, and each distance is computed once per place. Only the postings with several
-    places (a few percent) are materialised and measured as in `geo_matches`. A posting is within the
-    radius iff one of its places is, so "the query AND one of these places" is the exact match set as a
-    tantivy query (facets, date/salary order). The distance order is (distance, posting id); a page reads
-    at most offset + page_size postings of each of the nearest places.
-
-    None (use `geo_matches`) if one place code has different coordinates in different candidates (the
-    per-place shortcut would be wrong) or the several-place candidates exceed `CANDIDATE_CAP`.
-    `place_names` maps place codes (`f_city_*`) back to AGS.
+    `counts` is matches per AGS (a posting counts at each of its places, so the sums are upper bounds).
     """
-    radius = radius_km if radius_km is not None else math.inf
-    single = Query.boolean_query([(Occur.Must, query), (Occur.Must, one_place)])
-    spec = {
-        "c": {
-            "terms": {"field": "ags_first", "size": ALL_BUCKETS, "segment_size": ALL_BUCKETS},
-            "aggs": {"lat": {"stats": {"field": "lat_0"}}, "lon": {"stats": {"field": "lon_0"}}},
-        }
-    }
-    buckets = searcher.aggregate(single, spec).get("c", {}).get("buckets", [])
-    if any(b["lat"]["min"] != b["lat"]["max"] or b["lon"]["min"] != b["lon"]["max"] for b in buckets):
-        return None
-    where = {str(b["key"]): (float(b["lat"]["min"]), float(b["lon"]["min"])) for b in buckets}
-    counts = {str(b["key"]): int(b["doc_count"]) for b in buckets}
-
-    multi = Query.boolean_query([(Occur.Must, query), (Occur.Must, multi_place)])
-    first = searcher.search(multi, limit=FIRST_PASS, count=True)
-    n_multi = int(getattr(first, "count", 0) or 0)
-    if n_multi > CANDIDATE_CAP:
-        return None
-    hits = first.hits if n_multi <= FIRST_PASS else searcher.search(multi, limit=n_multi, count=False).hits
-    addrs = [a for _, a in hits]
-    nplaces = column(searcher, "nplaces", addrs)
-    if not _add_places(searcher, addrs, nplaces, where, place_names):
-        return None
-    dists = distances_np(searcher, addrs, *center, nplaces=nplaces)
-    inside = np.flatnonzero(dists <= radius)
-    multi_ids = posting_ids(searcher, [addrs[i] for i in inside])
-
-    names = list(where)
-    place_dist = haversine_np(
-        center[0],
-        center[1],
-        np.array([where[a][0] for a in names], dtype=np.float64),
-        np.array([where[a][1] for a in names], dtype=np.float64),
-    )
-    near = [(float(d), a) for a, d in zip(names, place_dist, strict=True) if d <= radius]
-    total = sum(counts.get(a, 0) for _, a in near) + len(multi_ids)
-    if len(near) == len(names):  # no candidate lies outside: the candidates are the match set
-        exact = (
-            query
-            if radius_km is not None
-            else Query.boolean_query(
-                [
-                    (Occur.Must, query),
-                    (
-                        Occur.Must,
-                        Query.boolean_query([(Occur.Should, one_place), (Occur.Should, multi_place)]),
-                    ),
-                ]
-            )
-        )
-    elif near:
-        by_place = Query.term_set_query(schema, "ags", sorted(a for _, a in near))
-        exact = Query.boolean_query([(Occur.Must, query), (Occur.Must, by_place)])
-    else:
-        exact = Query.empty_query()
-    if sort != "distance":
-        return Browse(total, exact, None)
-    # (distance, id) of every several-place match and of enough one-place matches of the nearest places:
-    # a posting beyond the first `need` of its place, or in a place farther than the places that already
-    # hold `need` postings, has at least `need` postings before it
     need = offset + page_size
-    ranked = [(float(dists[i]), pid) for i, pid in zip(inside, multi_ids, strict=True)]
-    held, last = 0, -1.0
-    for dist, ags in sorted(near):
-        n = counts.get(ags, 0)
-        if not n:
+    if not near:
+        return []
+    groups: list[tuple[float, list[str], int]] = []  # places at one distance: (distance, terms, count)
+    for dist, term, ags in near:
+        if not counts.get(ags):
             continue
-        if held >= need and dist > last:
-            break
-        at_place = Query.boolean_query(
-            [(Occur.Must, single), (Occur.Must, Query.term_query(schema, "ags_first", ags))]
-        )
-        res = searcher.search(at_place, limit=min(n, need), order_by_field="id", order=Order.Asc)
-        ranked += [(dist, int(pid)) for pid, _ in res.hits]
-        held, last = held + n, dist
-    ranked.sort()
-    page = [SearchHit(pid, 0.0, round(dist, 2)) for dist, pid in ranked[offset:need]]
-    return Browse(total, exact, page)
+        if groups and groups[-1][0] == dist:
+            groups[-1][1].append(term)
+        else:
+            groups.append((dist, [term], 0))
+    # a code at two positions has one count: each of its places gets it (upper bound again)
+    groups = [(d, terms, sum(counts.get(t.partition("|")[0], 0) for t in terms)) for d, terms, _ in groups]
+    if not groups:
+        return []
+    target = need
+    while True:
+        held, k = 0, 0
+        while k < len(groups) and held < target:
+            held += groups[k][2]
+            k += 1
+        # every posting of the places before the last group is on the page or before it
+        before = [t for _, terms, _ in groups[: k - 1] for t in terms]
+        first_addrs: list[tantivy.DocAddress] = []
+        if before:
+            limit = max(1, held - groups[k - 1][2])
+            q = Query.boolean_query([(Occur.Must, query), (Occur.Must, places_query(schema, before))])
+            res = searcher.search(q, limit=limit, count=True)
+            found = int(getattr(res, "count", 0) or 0)  # the bundled type stub lacks `count`
+            if found > limit:  # counts are upper bounds: cannot happen
+                res = searcher.search(q, limit=found, count=False)
+            first_addrs = [a for _, a in res.hits]
+        last_addrs: list[tantivy.DocAddress] = []
+        if k:
+            q = Query.boolean_query(
+                [(Occur.Must, query), (Occur.Must, places_query(schema, groups[k - 1][1]))]
+            )
+            res = searcher.search(q, limit=need + len(first_addrs), order_by_field="id", order=Order.Asc)
+            last_addrs = [a for _, a in res.hits]
+        ranked = _ranked(searcher, first_addrs, center)
+        seen = {pid for _, pid in ranked}
+        tail = [(d, pid) for d, pid in _ranked(searcher, last_addrs, center) if pid not in seen]
+        # the last group's postings have no nearer place (those are all in `before`): one distance, id order
+        ranked += sorted(tail, key=lambda x: x[1])
+        if len(ranked) >= need or k >= len(groups):
+            return [SearchHit(pid, 0.0, round(d, 2)) for d, pid in ranked[offset:need]]
+        target = max(target * 2, held + 1)
 
 
-def _add_places(
-    searcher: tantivy.Searcher,
-    addrs: list[tantivy.DocAddress],
-    nplaces: np.ndarray,
-    where: dict[str, tuple[float, float]],
-    place_names: Callable[[list[int]], list[str]],
-) -> bool:
-    """Adds every place of the several-place postings `addrs` to `where` (AGS -> lat, lon); False if a
-    place code turns up with two positions."""
-    found: list[tuple[str, float, float]] = []
-    sub = np.arange(len(addrs))
-    for i in range(PLACE_SLOTS):
-        sub = sub[nplaces[sub] > i]
-        if not sub.size:
-            break
-        sub_addrs = [addrs[j] for j in sub]
-        codes = column(searcher, f"f_city_{i}", sub_addrs)
-        lats = column(searcher, f"lat_{i}", sub_addrs)
-        lons = column(searcher, f"lon_{i}", sub_addrs)
-        uniq, first, back = np.unique(codes, return_index=True, return_inverse=True)
-        if not (np.array_equal(lats, lats[first][back]) and np.array_equal(lons, lons[first][back])):
-            return False
-        names = place_names([int(c) for c in uniq])
-        found += [(a, float(lats[j]), float(lons[j])) for a, j in zip(names, first, strict=True)]
-    for j in np.flatnonzero(nplaces > PLACE_SLOTS):
-        found += stored_places(searcher.doc(addrs[j]))[PLACE_SLOTS:]
-    return all(where.setdefault(ags, (lat, lon)) == (lat, lon) for ags, lat, lon in found)
+def _ranked(
+    searcher: tantivy.Searcher, addrs: list[tantivy.DocAddress], center: tuple[float, float]
+) -> list[tuple[float, int]]:
+    dists = distances_np(searcher, addrs, *center)
+    return sorted(zip(dists.tolist(), posting_ids(searcher, addrs), strict=True))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,10 @@ class WebContext:
     secret: str
     _sources: tuple[float, list[dict[str, Any]]] = (0.0, [])
     _reloaded: float = 0.0
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    def now(self) -> datetime:
+        return self.clock()
 
     def sources(self) -> list[dict[str, Any]]:
         """Per-source posting counts, cached for a minute: they only feed labels like "Beispieldaten"."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Annotated, Any, cast
 from urllib.parse import urlencode
 
@@ -24,6 +24,7 @@ from stellenatlas.web import render
 if TYPE_CHECKING:
     from stellenatlas.web.app import WebContext
 
+MAX_DAYS = 365
 FACET_PARAMS = {"working_time": "arbeitszeit", "remote": "remote", "employer": "arbeitgeber", "kldb": "beruf"}
 SORT_LABELS = (("relevance", "Relevanz"), ("date", "Datum"), ("distance", "Entfernung"), ("salary", "Gehalt"))
 FACET_LABELS = {
@@ -48,9 +49,28 @@ class SearchParams:
         sort: str = Query("", pattern="^(|relevance|date|distance|salary)$"),
         page: int = Query(1, ge=1, le=1_000_000),
         arbeitgeber: str = Query("", max_length=200, description="Arbeitgeber (genauer Name)"),
+        # strings: the form sends "gehalt=&seit=" when nothing is chosen
+        gehalt: str = Query(
+            "",
+            pattern="^[0-9]{0,6}$",
+            description="Mindestgehalt in € brutto pro Monat (Vollzeit); nur Anzeigen mit Gehaltsangabe",
+        ),
+        seit: str = Query(
+            "",
+            pattern="^[0-9]{0,3}$",
+            description="Nur Anzeigen, die in den letzten N Tagen erschienen (1–365)",
+        ),
     ) -> None:
         self.q, self.ort, self.umkreis, self.arbeitszeit, self.remote = q, ort, umkreis, arbeitszeit, remote
         self.beruf, self.sort, self.page, self.arbeitgeber = beruf, sort, page, arbeitgeber
+        self.gehalt = int(gehalt or 0)
+        self.seit = min(int(seit or 0), MAX_DAYS)
+
+
+def since_days(now: datetime, days: int) -> datetime:
+    """ "In den letzten N Tagen": from midnight (UTC) N days ago, so the bound is the same all day long
+    (a whole day of the index's date buckets, and one facet cache entry per day instead of per second)."""
+    return datetime.combine(now.astimezone(UTC).date() - timedelta(days=days), time.min, tzinfo=UTC)
 
 
 def facet_label(name: str, value: str) -> str:
@@ -191,6 +211,8 @@ def register_search_routes(app: FastAPI, ctx: WebContext) -> None:
             "remote": p.remote,
             "beruf": p.beruf,
             "arbeitgeber": p.arbeitgeber,
+            "gehalt": p.gehalt or "",
+            "seit": p.seit or "",
             "sort": p.sort,
         }
         message = ""
@@ -215,6 +237,8 @@ def register_search_routes(app: FastAPI, ctx: WebContext) -> None:
             working_time=p.arbeitszeit or None,
             remote=p.remote or None,
             employer=p.arbeitgeber.strip() or None,
+            salary_min_monthly=float(p.gehalt) if p.gehalt else None,
+            posted_since=since_days(ctx.now(), p.seit) if p.seit else None,
             sort=cast(SortKey, sort_key),
             page=page,
             page_size=settings.page_size,

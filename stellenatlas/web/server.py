@@ -74,7 +74,18 @@ class _SpreadMultiprocess(Multiprocess):
 
 
 def serve(host: str, port: int, workers: int = 1) -> None:
-    config = uvicorn.Config(APP, factory=True, host=host, port=port, workers=workers, log_level="warning")
+    # Named, not "auto": auto falls back to the pure-Python h11 parser and asyncio loop without a word when
+    # the packages are missing, which cost half the search API's throughput (docs/benchmarks-search.md).
+    config = uvicorn.Config(
+        APP,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        loop="uvloop",
+        http="httptools",
+    )
     if workers > 1:
         _SpreadMultiprocess(config, reuseport_sockets(host, port, workers)).run()
     else:

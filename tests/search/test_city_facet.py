@@ -14,12 +14,11 @@ import dataclasses
 import random
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from stellenatlas.refdata import places as refplaces
-from stellenatlas.search import facets, radius, tantivy_index
+from stellenatlas.search import facets
 from stellenatlas.search.base import IndexDoc, IndexPlace, SearchQuery
 from stellenatlas.search.facets import FACET_SIZES
 from stellenatlas.search.tantivy_index import PLACE_SLOTS, TantivyIndex, haversine_km, rebuild
@@ -138,17 +137,10 @@ def test_a_text_free_browse_by_distance_is_exact_on_every_page(
     radius_km: float | None,
     split_min: int,
 ) -> None:
-    """Counted per place without materialising the one-place postings (`radius.browse_matches`): the
-    order is (distance, posting id), across pages, and the facets count exactly the postings inside
-    (with the city facet split into first and further places, and without)."""
+    """The circle as a set of places (`radius.distance_page`): the order is (distance, posting id), across
+    pages, and the facets count exactly the postings inside (with the city facet split into first and
+    further places, and without)."""
     monkeypatch.setattr(facets, "CITY_SPLIT_MIN", split_min)
-    browsed: list[object] = []
-
-    def spy(*args: Any, **kwargs: Any) -> object:
-        browsed.append(radius.browse_matches(*args, **kwargs))
-        return browsed[-1]
-
-    monkeypatch.setattr(tantivy_index, "browse_matches", spy)
     q = SearchQuery(lat=center.lat, lon=center.lon, radius_km=radius_km, sort="distance", page_size=37)
     near = [(d, doc) for doc in DOCS if (d := _nearest(doc, center.lat, center.lon)) is not None]
     inside = sorted((d, doc.id) for d, doc in near if radius_km is None or d <= radius_km)
@@ -158,7 +150,36 @@ def test_a_text_free_browse_by_distance_is_exact_on_every_page(
     by_id = {doc.id: doc for doc in DOCS}
     _assert_exact(res.facets["city"], [by_id[i] for _, i in inside], FACET_SIZES["city"])
     assert _all_pages(index, q) == [(i, round(d, 2)) for d, i in inside]
-    assert browsed and all(b is not None for b in browsed)  # the per-place path, not the fallback
+
+
+@pytest.mark.parametrize("page_size", [1, 7, 100])
+def test_text_and_distance_order_is_exact_on_every_page(index: TantivyIndex, page_size: int) -> None:
+    """With a text condition too, and page sizes that end pages inside a place, between places and beyond
+    the last match."""
+    center = POOL[2]
+    q = SearchQuery(
+        text="Pflegefachkraft",
+        working_time="teilzeit",
+        lat=center.lat,
+        lon=center.lon,
+        radius_km=120.0,
+        sort="distance",
+        page_size=page_size,
+    )
+    inside = sorted(
+        (d, doc.id)
+        for doc in DOCS
+        if doc.working_time == "teilzeit"
+        and (d := _nearest(doc, center.lat, center.lon)) is not None
+        and d <= 120.0
+    )
+    assert len(inside) > 100
+    res = index.search(q)
+    assert res.total == len(inside)
+    if page_size == 1:
+        assert [(h.posting_id, h.distance_km) for h in res.hits] == [(inside[0][1], round(inside[0][0], 2))]
+        return
+    assert _all_pages(index, q) == [(i, round(d, 2)) for d, i in inside]
 
 
 def test_a_text_free_browse_by_date_pages_the_exact_set(index: TantivyIndex) -> None:
@@ -173,22 +194,13 @@ def test_a_text_free_browse_by_date_pages_the_exact_set(index: TantivyIndex) -> 
     assert dict(got) == expected and len(got) == len(expected)
 
 
-def test_a_place_code_with_two_positions_falls_back_and_stays_exact(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The per-place count assumes one position per place code; a second position must not be averaged
-    or guessed but measured posting by posting."""
+def test_a_place_code_with_two_positions_stays_exact(tmp_path: Path) -> None:
+    """A place code indexed at two positions (reference data changed between two ingests) is two places:
+    each posting is measured at the position it was indexed with."""
     moved = IndexPlace(POOL[0].ags, POOL[0].name, POOL[0].lat + 0.2, POOL[0].lon)
     docs = [*DOCS[:300], dataclasses.replace(DOCS[300], id=5000, places=(moved,))]
     rebuild(docs, tmp_path)
     ix = TantivyIndex(tmp_path, facet_cache_size=0)
-    browsed: list[object] = []
-
-    def spy(*args: Any, **kwargs: Any) -> object:
-        browsed.append(radius.browse_matches(*args, **kwargs))
-        return browsed[-1]
-
-    monkeypatch.setattr(tantivy_index, "browse_matches", spy)
     q = SearchQuery(lat=POOL[0].lat, lon=POOL[0].lon, radius_km=40.0, sort="distance", page_size=100)
     inside = sorted(
         (round(d, 2), doc.id)
@@ -199,4 +211,7 @@ def test_a_place_code_with_two_positions_falls_back_and_stays_exact(
     got = _all_pages(ix, q)
     assert sorted((d, i) for i, d in got) == inside
     assert [d for _, d in got] == sorted(d for d, _ in inside)
-    assert browsed and all(b is None for b in browsed)
+    near = ix.search(dataclasses.replace(q, radius_km=1.0)).hits
+    assert {h.posting_id for h in near} == {i for d, i in inside if d <= 1.0} and 5000 not in {
+        h.posting_id for h in near
+    }

@@ -1,4 +1,4 @@
-"""The facet cache for queries without free text: exact, bounded, and emptied whenever the searcher changes.
+"""The facet cache: exact, bounded, and emptied whenever the searcher changes.
 
 The postings are real sample postings (`tools.bench_search.bench_docs`: generator text, ground-truth
 occupation, places, working time). Every cached answer is compared with an uncached index on the same
@@ -97,12 +97,20 @@ def test_cached_counts_are_exact_and_equal_uncached(root: Path, query: SearchQue
     assert len(plain_ix.facet_cache) == 0
 
 
-def test_text_queries_are_not_cached(root: Path) -> None:
+def test_text_queries_are_cached_per_text(root: Path) -> None:
+    """A text query's counts serve its other pages and sort orders; another text is another entry."""
     ix = TantivyIndex(root)
+    plain = TantivyIndex(root, facet_cache_size=0)
     word = DOCS[0].title.split()[0]
-    ix.search(SearchQuery(text=word))
-    ix.search(SearchQuery(text=word))
-    assert len(ix.facet_cache) == 0 and ix.facet_cache.hits == 0
+    first = ix.search(SearchQuery(text=word))
+    again = ix.search(SearchQuery(text=word, page=2, sort="date"))
+    assert (
+        ix.facet_cache.hits == 1
+        and again.facets == first.facets == plain.search(SearchQuery(text=word)).facets
+    )
+    other = ix.search(SearchQuery(text=word, working_time="teilzeit"))
+    assert ix.facet_cache.hits == 1 and len(ix.facet_cache) == 2
+    assert other.facets == plain.search(SearchQuery(text=word, working_time="teilzeit")).facets
 
 
 def test_facets_off_neither_reads_nor_fills_the_cache(root: Path) -> None:

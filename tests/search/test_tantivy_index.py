@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -8,7 +7,6 @@ import numpy as np
 import pytest
 
 from stellenatlas.domain.models import Employer, Place, Posting, Salary, SalaryPeriod, Sector, WorkingTime
-from stellenatlas.search import radius
 from stellenatlas.search.base import IndexDoc, SearchQuery, SearchQueryError, doc_from_posting
 from stellenatlas.search.tantivy_index import TantivyIndex, haversine_km, haversine_np, rebuild
 from tests.search.conftest import BOCHUM, ESSEN, EXPIRED, GE, MUENCHEN, NOW, ROWS, make_docs
@@ -110,7 +108,12 @@ def test_kldb_prefix(index: TantivyIndex, prefix: str) -> None:
         ({"remote": "remote"}, lambda r: r[6] == "remote"),
         ({"employer": "stadt gelsenkirchen"}, lambda r: r[2] == "Stadt Gelsenkirchen"),
         ({"salary_min_monthly": 5000.0}, lambda r: (r[7][1] or r[7][0] or 0) >= 5000),
+        # bounds inside a bucket of the indexed copy (100 EUR, one day) take the exact test at the edge
+        ({"salary_min_monthly": 4150.5}, lambda r: (r[7][1] or r[7][0] or 0) >= 4150.5),
+        ({"salary_min_monthly": 0.0}, lambda r: (r[7][1] or r[7][0]) is not None),
         ({"posted_since": NOW - timedelta(days=5)}, lambda r: r[8] <= 5),
+        ({"posted_since": NOW - timedelta(days=5, hours=1)}, lambda r: r[8] <= 5),
+        ({"posted_since": NOW - timedelta(days=4, hours=23)}, lambda r: r[8] <= 4),
     ],
 )
 def test_filters(index: TantivyIndex, kw: dict[str, object], pred: object) -> None:
@@ -152,33 +155,15 @@ def test_vectorised_haversine_agrees_with_scalar(lat: float, lon: float) -> None
         assert d == pytest.approx(haversine_km(lat, lon, p.lat, p.lon), abs=1e-9)
 
 
-def test_capped_radius_candidates_are_reported_not_hidden(
-    index: TantivyIndex, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # with text, every candidate is materialised (`geo_matches`), and that set is capped
-    q = SearchQuery(text="Projekte", lat=GE.lat, lon=GE.lon, radius_km=1000)
-    full = index.search(q)
-    assert not full.truncated and full.total > 5
-    monkeypatch.setattr(radius, "CANDIDATE_CAP", 5)
-    capped = index.search(q)
-    assert capped.truncated
-    assert capped.total <= 5 < full.total
-
-
-def test_a_text_free_browse_counts_by_place_and_needs_no_cap(
-    index: TantivyIndex, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Without text only the postings with several places are materialised (2 here), so a cap of 5
-    truncates nothing; a cap below them falls back to the materialising path, which says so."""
-    q = SearchQuery(lat=GE.lat, lon=GE.lon, radius_km=1000, sort="distance", page_size=100)
-    full = index.search(q)
-    monkeypatch.setattr(radius, "CANDIDATE_CAP", 5)
-    browse = index.search(q)
-    assert not browse.truncated and browse.total == full.total > 5
-    assert browse.hits == full.hits
-    monkeypatch.setattr(radius, "CANDIDATE_CAP", 1)
-    capped = index.search(dataclasses.replace(q, page=2))  # another page: not from the facet cache
-    assert capped.truncated and capped.total <= 1
+@pytest.mark.parametrize("sort", ["relevance", "date", "distance"])
+def test_radius_with_text_is_exact_for_every_sort(index: TantivyIndex, sort: str) -> None:
+    q = SearchQuery(text="Projekte", lat=GE.lat, lon=GE.lon, radius_km=30, sort=sort, page_size=100)  # type: ignore[arg-type]
+    res = index.search(q)
+    everywhere = {h.posting_id for h in index.search(SearchQuery(text="Projekte", page_size=100)).hits}
+    by_id = {r[0]: r for r in ACTIVE}
+    expected = {i for i in everywhere if by_id[i][4] and _nearest(by_id[i], GE.lat, GE.lon) <= 30}
+    assert 0 < len(expected) < len(everywhere)
+    assert {h.posting_id for h in res.hits} == expected and res.total == len(expected)
 
 
 def test_radius_examples(index: TantivyIndex) -> None:

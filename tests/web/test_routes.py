@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -215,3 +216,38 @@ def test_privacy_page_states_the_enforced_periods(client: TestClient) -> None:
     # reachable from every page's footer and from the consent checkbox of the registration
     assert 'href="/datenschutz"' in client.get("/").text
     assert 'href="/datenschutz"' in client.get("/arbeitgeber/registrieren").text
+
+
+def test_salary_minimum_keeps_postings_that_pay_at_least_that(client: TestClient) -> None:
+    everything = client.get("/suche.json", params={"q": "Pflegefachkraft"}).json()
+    paid = client.get("/suche.json", params={"q": "Pflegefachkraft", "gehalt": 3500}).json()
+    assert 0 < paid["total"] < everything["total"] and paid["query"]["gehalt"] == 3500
+    for job in paid["jobs"]:
+        salary = client.get(f"/jobs/{job['id']}.json").json()["salary"]
+        top = salary["monthly_max"] if salary["monthly_max"] is not None else salary["monthly_min"]
+        assert top >= 3500, job
+    html = client.get("/suche", params={"q": "Pflegefachkraft", "gehalt": 3500}).text
+    assert "Nur Anzeigen mit Gehaltsangabe ab 3.500 €" in html
+    assert '<option value="3500" selected>' in html
+    assert client.get("/suche.json", params={"gehalt": -1}).status_code == 400
+    # the form sends empty values when nothing is chosen
+    plain = client.get("/suche.json", params={"q": "Pflegefachkraft", "gehalt": "", "seit": ""})
+    assert plain.status_code == 200 and plain.json()["total"] == everything["total"]
+
+
+def test_recent_postings_only(client: TestClient) -> None:
+    from stellenatlas.sources.sample.generate import DEFAULT_NOW
+
+    ctx = client.app.state.ctx  # type: ignore[attr-defined]
+    clock = ctx.clock
+    ctx.clock = lambda: DEFAULT_NOW  # the generated postings' clock
+    try:
+        everything = client.get("/suche.json", params={"q": "Erzieher", "sort": "date"}).json()
+        recent = client.get("/suche.json", params={"q": "Erzieher", "seit": 7, "sort": "date"}).json()
+        html = client.get("/suche", params={"q": "Erzieher", "seit": 7}).text
+    finally:
+        ctx.clock = clock
+    first_day = (DEFAULT_NOW.date() - timedelta(days=7)).isoformat()
+    assert 0 < recent["total"] < everything["total"]
+    assert all(job["posted_at"] >= first_day for job in recent["jobs"])
+    assert '<option value="7" selected>letzte 7 Tage</option>' in html

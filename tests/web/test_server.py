@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 import uvicorn
 
 from stellenatlas.settings import Settings
@@ -141,3 +142,19 @@ def _ppid(pid: int) -> int:
     except OSError:
         return -1
     return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def test_serve_names_the_fast_loop_and_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """uvicorn's "auto" would silently fall back to asyncio + h11 (half the search API's throughput) when
+    uvloop or httptools are missing; `serve` names them, so a missing one fails at start instead."""
+    import httptools  # noqa: F401  (installed with the project)
+    import uvloop  # noqa: F401
+
+    from stellenatlas.web import server
+
+    seen: list[uvicorn.Config] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, *a, **k: seen.append(self.config))
+    monkeypatch.setattr(server._SpreadMultiprocess, "run", lambda self, *a, **k: seen.append(self.config))
+    server.serve("127.0.0.1", free_port(), workers=1)
+    server.serve("127.0.0.1", free_port(), workers=2)
+    assert [(c.loop, c.http) for c in seen] == [("uvloop", "httptools")] * 2
