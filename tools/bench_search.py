@@ -609,12 +609,43 @@ def fill_store(n_docs: int, var_dir: Path) -> None:
     svc.close()
 
 
-def bench_http(var_dir: Path, n_queries: int, wrk_seconds: int = 10) -> dict[str, Any]:
+def http_params(n_queries: int) -> list[dict[str, Any]]:
+    """The engine's query mix as /suche.json parameters (a city of the 80 largest for a radius query)."""
+    cities = [p.name for p in sorted(load_places(), key=lambda p: -p.population)[:80]]
+    rnd = random.Random(5)
+    params = []
+    for kind, q in bench_queries(n_queries):
+        p: dict[str, Any] = {"q": q.text[:200]}
+        if q.kldb_prefix:
+            p["beruf"] = q.kldb_prefix
+        if kind == "radius":
+            p["ort"] = rnd.choice(cities)
+            p["umkreis"] = int(min(q.radius_km or 0, 200))
+        if q.working_time:
+            p["arbeitszeit"] = q.working_time
+        if q.remote:
+            p["remote"] = q.remote
+        if q.salary_min_monthly is not None:
+            p["gehalt"] = int(q.salary_min_monthly)
+        if q.posted_since is not None:
+            p["seit"] = (NOW - q.posted_since).days
+        if q.sort != "relevance" and (q.sort != "distance" or "ort" in p):
+            p["sort"] = q.sort
+        p["page"] = q.page
+        params.append(p)
+    return params
+
+
+def bench_http(
+    var_dir: Path, n_queries: int, wrk_seconds: int = 10, facet_cache: int | None = None
+) -> dict[str, Any]:
     import httpx
 
     port = _free_port()
     # the benchmark is one client hammering the API on purpose: lift the per-client rate limit
     env = {**os.environ, "STELLENATLAS_VAR_DIR": str(var_dir), "STELLENATLAS_API_RATE_LIMIT": "0"}
+    if facet_cache is not None:  # 0: every request counts its facets (the cost of a query seen first)
+        env["STELLENATLAS_FACET_CACHE_SIZE"] = str(facet_cache)
     cmd = [
         str(Path(sys.executable).with_name("stellenatlas")),
         "serve",
@@ -628,7 +659,7 @@ def bench_http(var_dir: Path, n_queries: int, wrk_seconds: int = 10) -> dict[str
     server = subprocess.Popen(
         cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
     )
-    out: dict[str, Any] = {"command": " ".join(cmd)}
+    out: dict[str, Any] = {"command": " ".join(cmd), "facet_cache": env.get("STELLENATLAS_FACET_CACHE_SIZE")}
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=30) as client:
@@ -639,24 +670,7 @@ def bench_http(var_dir: Path, n_queries: int, wrk_seconds: int = 10) -> dict[str
                 except httpx.TransportError:
                     pass
                 time.sleep(0.25)
-            cities = [p.name for p in sorted(load_places(), key=lambda p: -p.population)[:80]]
-            rnd = random.Random(5)
-            params = []
-            for kind, q in bench_queries(n_queries):
-                p: dict[str, Any] = {"q": q.text[:200]}
-                if q.kldb_prefix:
-                    p["beruf"] = q.kldb_prefix
-                if kind == "radius":
-                    p["ort"] = rnd.choice(cities)
-                    p["umkreis"] = int(min(q.radius_km or 0, 200))
-                if q.working_time:
-                    p["arbeitszeit"] = q.working_time
-                if q.remote:
-                    p["remote"] = q.remote
-                if q.sort != "relevance" and (q.sort != "distance" or "ort" in p):
-                    p["sort"] = q.sort
-                p["page"] = q.page
-                params.append(p)
+            params = http_params(n_queries)
             for p in params[:100]:
                 client.get("/suche.json", params=p)
             times: list[float] = []
@@ -700,24 +714,35 @@ def _wrk(wrk: str, conns: int, seconds: int, url: str, *extra: str) -> dict[str,
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--docs", type=int, default=50_000)
+    ap.add_argument(
+        "--docs", type=int, default=50_000, help="postings for the engine benchmark (0 = skip it)"
+    )
     ap.add_argument("--queries", type=int, default=1000)
     ap.add_argument("--no-fts", action="store_true", help="skip the SQLite FTS5 baseline")
     ap.add_argument(
         "--http", type=int, default=0, help="postings in the store for the HTTP benchmark (0 = skip)"
     )
     ap.add_argument("--wrk-seconds", type=int, default=10)
+    ap.add_argument(
+        "--http-facet-cache", type=int, default=None, help="facet cache entries per web worker (0 = off)"
+    )
     ap.add_argument("--workdir", type=Path, default=None, help="keep data here (default: temporary)")
+    ap.add_argument(
+        "--http-reuse",
+        action="store_true",
+        help="keep the store of an earlier run in --workdir (index rebuilt)",
+    )
     ap.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     args = ap.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="stellenatlas-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        result = bench_engines(args.docs, args.queries, work, fts=not args.no_fts)
+        result = bench_engines(args.docs, args.queries, work, fts=not args.no_fts) if args.docs else {}
         if args.http:
             var_dir = work / "var"
             t0 = time.perf_counter()
-            fill_store(args.http, var_dir)
+            if not (args.http_reuse and (var_dir / "stellenatlas.db").exists()):
+                fill_store(args.http, var_dir)
             subprocess.run(
                 [str(Path(sys.executable).with_name("stellenatlas")), "index", "rebuild"],
                 check=True,
@@ -726,7 +751,7 @@ def main(argv: list[str] | None = None) -> None:
             )
             result["http_store_docs"] = args.http
             result["http_setup_s"] = round(time.perf_counter() - t0, 1)
-            result["http"] = bench_http(var_dir, args.queries, args.wrk_seconds)
+            result["http"] = bench_http(var_dir, args.queries, args.wrk_seconds, args.http_facet_cache)
         text = json.dumps(result, indent=2, ensure_ascii=False)
         print(text)
         if args.json:

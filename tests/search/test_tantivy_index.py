@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -7,7 +8,7 @@ import numpy as np
 import pytest
 
 from stellenatlas.domain.models import Employer, Place, Posting, Salary, SalaryPeriod, Sector, WorkingTime
-from stellenatlas.search.base import IndexDoc, SearchQuery, SearchQueryError, doc_from_posting
+from stellenatlas.search.base import IndexDoc, IndexPlace, SearchQuery, SearchQueryError, doc_from_posting
 from stellenatlas.search.tantivy_index import TantivyIndex, haversine_km, haversine_np, rebuild
 from tests.search.conftest import BOCHUM, ESSEN, EXPIRED, GE, MUENCHEN, NOW, ROWS, make_docs
 
@@ -316,6 +317,25 @@ def test_add_replace_delete_and_reload_across_instances(tmp_path: Path) -> None:
     assert reader.count() == 8
     assert ids(reader, text="Hausmeister") == [1]
     assert 1 not in ids(reader, text="IT Projektkoordinator")
+
+
+def test_a_new_place_is_found_by_radius_after_reload(tmp_path: Path) -> None:
+    """The reader's table of places (what a radius query is made of) follows the index, epoch by epoch."""
+    kiel = IndexPlace("01002000", "Kiel", 54.3233, 10.1228)
+    writer = TantivyIndex(tmp_path / "ix")
+    reader = TantivyIndex(tmp_path / "ix")
+    writer.add(make_docs()[:10])
+    writer.commit()
+    reader.reload()
+    near_kiel = SearchQuery(lat=kiel.lat, lon=kiel.lon, radius_km=20)
+    assert reader.search(near_kiel).total == 0
+    writer.add([IndexDoc(id=500, title="Hafenlotse (m/w/d)", places=(kiel,))])
+    writer.commit()
+    reader.reload()
+    assert [h.posting_id for h in reader.search(near_kiel).hits] == [500]
+    assert [h.posting_id for h in writer.search(dataclasses.replace(near_kiel, sort="distance")).hits] == [
+        500
+    ]
 
 
 def test_rebuild_swaps_atomically_for_readers(tmp_path: Path) -> None:
