@@ -22,10 +22,21 @@ MAX_CHARS = 30_000  # the attributes are stated in the first screens of a postin
 _I = 0
 
 
+_last_cap: tuple[str, str] = ("", "")
+
+
 def _cap(text: str | None) -> str:
+    global _last_cap
     if not text or not isinstance(text, str):
         return ""
-    return text[:MAX_CHARS].lower()
+    # The pipeline hands the same text object to five of these functions in a row: lower it once.
+    # (A tuple is swapped in whole, so a thread reading it sees a consistent pair or misses.)
+    last = _last_cap
+    if text is last[0]:
+        return last[1]
+    low = text[:MAX_CHARS].lower()
+    _last_cap = (text, low)
+    return low
 
 
 # --- working time -------------------------------------------------------------------------------------------

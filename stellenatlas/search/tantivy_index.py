@@ -17,9 +17,7 @@ Layout on disk, writer and readers
   are removed. Incremental ``add`` after a rebuild must happen through the index returned by ``rebuild``
   (or a fresh ``TantivyIndex(root)``) so the writer works on the live generation.
 
-Query building never hands user text to tantivy's query parser: the text is tokenized with the very
-analyzers the index uses (`analysis.py`) and turned into term/boolean queries, so "C++ (m/w/d)" or a
-10,000-character paste cannot raise a syntax error.
+Queries (plan, filters, text query) are built in `query.py`, never by tantivy's query parser.
 
 Radius search (the circle as grid cells and places, so tantivy counts, sorts and aggregates it) is in
 `radius.py`, facet counting (exact) and the facet cache in `facets.py`. The index holds open postings only
@@ -38,36 +36,25 @@ import os
 import shutil
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import tantivy
 from tantivy import FieldType, Occur, Order, Query
 
-from stellenatlas.domain.models import PostingStatus
-from stellenatlas.normalize.text import fold
 from stellenatlas.search.analysis import (
     COMPOUND_ANALYZER,
     KEYWORD_ANALYZER,
-    NO_OCCUPATION,
     PLAIN_ANALYZER,
     STEM_ANALYZER,
-    QueryOccupation,
     analyzers,
     exact_key_of_prepared,
-    exact_title_key,
     prepare_text,
-    query_occupation,
-    query_words,
 )
 from stellenatlas.search.base import (
-    SORT_KEYS,
     IndexDoc,
     SearchHit,
     SearchQuery,
-    SearchQueryError,
     SearchResult,
 )
 from stellenatlas.search.facets import (
@@ -80,11 +67,17 @@ from stellenatlas.search.facets import (
     facet_code,
     place_counts,
 )
+from stellenatlas.search.query import (
+    DAY_S,
+    QueryBuilder,
+    employer_key,
+    plan_query,
+    salary_bucket,
+    timestamp,
+)
 from stellenatlas.search.radius import (
     CELL_FIELD,
     EARTH_KM,
-    MAX_RADIUS_KM,
-    MIN_RADIUS_KM,
     PLACE_FIELD,
     PLACE_SLOTS,
     PlaceTable,
@@ -118,22 +111,10 @@ WRITER_HEAP = 128_000_000
 # ~4.29 GB per thread.
 REBUILD_HEAP = 3_000_000_000
 REBUILD_THREADS = 1
-MAX_TEXT_CHARS = 200  # longer input is truncated: no job title or keyword list is longer
-MAX_PAGE_SIZE = 100
-RERANK_MARGIN = 50
-FUZZY_MIN_LEN = 6
+RERANK_MARGIN = 50  # hits beyond the page that the freshness re-ranking may move up
 FRESHNESS_WEIGHT = 0.25  # a posting from today scores up to 25 % more than an old one
 FRESHNESS_HALF_LIFE_DAYS = 14.0
-# Field weights: title hits beat description hits; an identical title beats everything.
-W_TITLE, W_PARTS, W_BODY, W_EMPLOYER, W_FUZZY, W_EXACT = 3.0, 2.0, 1.0, 0.5, 0.3, 10.0
-# Constant score of "the posting's KldB code is the occupation the query names": about one title-word hit,
-# so a synonym posting ("Pflegefachmann" for "Pflegefachkraft") ranks below postings with the typed words
-# in their title (which, when of the same code, collect both scores).
-W_KLDB = 3.0
 _POINTER = "CURRENT"
-DAY_S = 86_400
-SALARY_STEP = 100  # EUR per month per `sal_bucket`
-_STATUSES = tuple(s.value for s in PostingStatus)
 
 
 def _schema() -> tantivy.Schema:
@@ -177,36 +158,8 @@ def _schema() -> tantivy.Schema:
     return sb.build()
 
 
-def _salary_bucket(monthly_eur: float) -> int:
-    return int(max(0.0, monthly_eur) // SALARY_STEP)
-
-
-def _employer_key(name: str) -> str:
-    return " ".join(fold(name).split())
-
-
-def _timestamp(value: datetime) -> int:
-    if value.tzinfo is None:  # the pipeline stores naive datetimes as UTC
-        value = value.replace(tzinfo=UTC)
-    return int(value.timestamp())
-
-
 class IndexSchemaError(RuntimeError):
     """The index on disk has another schema than this code writes; `stellenatlas index rebuild` fixes it."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """A validated, clamped query."""
-
-    text_words: list[str]
-    exact_key: str
-    occupation: QueryOccupation
-    center: tuple[float, float] | None
-    radius_km: float | None
-    offset: int
-    page: int
-    page_size: int
 
 
 class TantivyIndex:
@@ -227,6 +180,7 @@ class TantivyIndex:
         self._writer_threads = writer_threads
         self._writer_heap = writer_heap
         self._schema = _schema()
+        self._queries = QueryBuilder(self._schema)
         self._multi_place = Query.range_query(
             self._schema, "nplaces", FieldType.Unsigned, 2, None, use_inverted_index=True
         )
@@ -314,7 +268,7 @@ class TantivyIndex:
         n = 0
         for doc in docs:
             if replace:
-                writer.delete_documents_by_query(self._term("id", doc.id))
+                writer.delete_documents_by_query(self._queries.term("id", doc.id))
             writer.add_document(self._to_tantivy(doc))
             n += 1
         return n
@@ -323,7 +277,7 @@ class TantivyIndex:
         writer = self._get_writer()
         for pid in posting_ids:
             # delete_documents_by_term would build a signed-integer term that never matches the u64 field.
-            writer.delete_documents_by_query(self._term("id", int(pid)))
+            writer.delete_documents_by_query(self._queries.term("id", int(pid)))
 
     def commit(self) -> None:
         if self._writer is not None:
@@ -346,7 +300,7 @@ class TantivyIndex:
         if doc.employer:
             d.add_text("employer_text", doc.employer)
             d.add_text("employer", doc.employer)
-            d.add_text("employer_key", _employer_key(doc.employer))
+            d.add_text("employer_key", employer_key(doc.employer))
         if doc.kldb:
             d.add_text("kldb", doc.kldb)
             for i in range(1, min(5, len(doc.kldb)) + 1):
@@ -382,9 +336,9 @@ class TantivyIndex:
         if top is not None:
             d.add_float("sal_max", float(top))
             d.add_float("sal_sort", float((lo + hi) / 2 if lo is not None and hi is not None else top))
-            d.add_unsigned("sal_bucket", _salary_bucket(float(top)))
+            d.add_unsigned("sal_bucket", salary_bucket(float(top)))
         if doc.posted_at is not None:
-            ts = _timestamp(doc.posted_at)
+            ts = timestamp(doc.posted_at)
             d.add_integer("posted_ts", ts)
             d.add_unsigned("posted_day", max(0, ts // DAY_S))
         return d
@@ -395,15 +349,15 @@ class TantivyIndex:
         return int(self._index.searcher().num_docs)
 
     def search(self, q: SearchQuery) -> SearchResult:
-        plan = self._plan(q)
+        plan = plan_query(q, self.max_page)
         # epoch before searcher: a reload in between files this query's counts under the older epoch,
         # whose entries are never read again, instead of filing older counts under the newer one
         epoch = self.epoch
         searcher = self._index.searcher()
-        text_query = self._text_query(searcher, plan.text_words, plan.exact_key, plan.occupation)
+        text_query = self._queries.text_query(searcher, plan.text_words, plan.exact_key, plan.occupation)
         sort = q.sort if (q.sort != "relevance" or text_query is not None) else "date"
         geo = plan.center is not None and (plan.radius_km is not None or sort == "distance")
-        clauses = [(Occur.Must, f) for f in self._filters(searcher, q)]
+        clauses = [(Occur.Must, f) for f in self._queries.filters(searcher, q)]
         if text_query is not None:
             clauses.append((Occur.Must, text_query))
         base = Query.boolean_query(clauses) if clauses else Query.all_query()
@@ -424,7 +378,7 @@ class TantivyIndex:
         query = Query.boolean_query(clauses) if clauses else Query.all_query()
         # The match set is a function of the words, the occupation they name and the filters: its counts
         # can be shared with every other page and sort order of the same query until the searcher changes.
-        cache_key = self._facet_cache_key(epoch, q, plan, geo) if q.facets else None
+        cache_key = self._queries.cache_key(epoch, q, plan, geo) if q.facets else None
         cached = self.facet_cache.get(cache_key) if cache_key is not None else None
         counted: Facets | None = None
 
@@ -479,210 +433,10 @@ class TantivyIndex:
         self._places = (epoch, table)
         return table
 
-    def _facet_cache_key(self, epoch: int, q: SearchQuery, plan: _Plan, geo: bool) -> tuple[object, ...]:
-        """Everything that decides a query's match set, normalised as `_filters` and `_text_query` use it
-        (the words that are dropped as unknown depend on the searcher, which the epoch stands for)."""
-        return (
-            epoch,
-            tuple(dict.fromkeys(plan.text_words)),
-            plan.occupation,
-            q.status,
-            q.kldb_prefix,
-            q.working_time,
-            q.remote,
-            _employer_key(q.employer) if q.employer else None,
-            None if q.salary_min_monthly is None else float(q.salary_min_monthly),
-            None if q.posted_since is None else _timestamp(q.posted_since),
-            (plan.center, plan.radius_km) if geo else None,
-        )
-
     def _name(self, searcher: tantivy.Searcher, counts: dict[str, list[tuple[int, int]]]) -> Facets:
         return self._facet_namer.name(searcher, counts)
 
     # -- query planning --------------------------------------------------------------------------------
-
-    def _plan(self, q: SearchQuery) -> _Plan:
-        if q.sort not in SORT_KEYS:
-            raise SearchQueryError(f"Unbekannte Sortierung „{q.sort}“.")
-        if q.kldb_prefix and not (q.kldb_prefix.isdigit() and 1 <= len(q.kldb_prefix) <= 5):
-            raise SearchQueryError("Der Berufsschlüssel (KldB) muss aus 1 bis 5 Ziffern bestehen.")
-        if q.salary_min_monthly is not None and not (0 <= q.salary_min_monthly < 1e7):
-            raise SearchQueryError("Das Mindestgehalt muss eine positive Zahl sein.")
-        center: tuple[float, float] | None = None
-        if (q.lat is None) != (q.lon is None):
-            raise SearchQueryError("Für die Umkreissuche werden Breiten- und Längengrad benötigt.")
-        if q.lat is not None and q.lon is not None:
-            if not (-90 <= q.lat <= 90 and -180 <= q.lon <= 180):  # also rejects NaN
-                raise SearchQueryError("Die Koordinaten des Suchorts sind ungültig.")
-            center = (q.lat, q.lon)
-        radius = q.radius_km
-        if radius is not None:
-            if center is None:
-                raise SearchQueryError("Ein Umkreis braucht einen Suchort.")
-            if not radius >= 0:  # negative or NaN
-                raise SearchQueryError("Der Umkreis muss 0 km oder mehr betragen.")
-            radius = min(max(radius, MIN_RADIUS_KM), MAX_RADIUS_KM)
-        if q.sort == "distance" and center is None:
-            raise SearchQueryError("Nach Entfernung sortieren geht nur mit einem Suchort.")
-        page_size = min(max(int(q.page_size), 1), MAX_PAGE_SIZE)
-        page = min(max(int(q.page), 1), self.max_page)
-        text = q.text[:MAX_TEXT_CHARS]
-        words = query_words(text)
-        return _Plan(
-            text_words=words,
-            exact_key=exact_title_key(text) if words else "",
-            occupation=query_occupation(text) if words else NO_OCCUPATION,
-            center=center,
-            radius_km=radius,
-            offset=(page - 1) * page_size,
-            page=page,
-            page_size=page_size,
-        )
-
-    def _term(self, field: str, value: str | int) -> Query:
-        return Query.term_query(self._schema, field, value)
-
-    def _filters(self, searcher: tantivy.Searcher, q: SearchQuery) -> list[Query]:
-        out: list[Query] = []
-        if q.status and any(searcher.doc_freq("status", s) for s in _STATUSES if s != q.status):
-            # Only when another status is in the index: the index holds open postings only (ingest and
-            # rebuild add nothing else), and a term matching every document costs a full pass (1M: +15 ms).
-            out.append(self._term("status", q.status))
-        if q.kldb_prefix:
-            out.append(self._term("kldb_prefix", q.kldb_prefix))
-        if q.working_time:
-            out.append(self._term("working_time", q.working_time))
-        if q.remote:
-            out.append(self._term("remote", q.remote))
-        if q.employer:
-            out.append(self._term("employer_key", _employer_key(q.employer)))
-        if q.salary_min_monthly is not None:
-            value = float(q.salary_min_monthly)
-            out.append(
-                self._at_least(
-                    "sal_bucket",
-                    _salary_bucket(value),
-                    value % SALARY_STEP != 0,
-                    Query.range_query(self._schema, "sal_max", FieldType.Float, value),
-                )
-            )
-        if q.posted_since is not None:
-            ts = _timestamp(q.posted_since)
-            out.append(
-                self._at_least(
-                    "posted_day",
-                    max(0, ts // DAY_S),
-                    ts % DAY_S != 0 and ts > 0,
-                    Query.range_query(self._schema, "posted_ts", FieldType.Integer, ts),
-                )
-            )
-        return out
-
-    def _at_least(self, bucket_field: str, bucket: int, partial: bool, exact: Query) -> Query:
-        """value >= bound, through the indexed bucket field: every bucket above the bound's, and the bound's
-        own bucket only through the exact fast-field test when the bound lies inside it."""
-        if not partial:
-            return Query.range_query(
-                self._schema, bucket_field, FieldType.Unsigned, bucket, None, use_inverted_index=True
-            )
-        above = Query.range_query(
-            self._schema, bucket_field, FieldType.Unsigned, bucket + 1, None, use_inverted_index=True
-        )
-        edge = Query.boolean_query([(Occur.Must, self._term(bucket_field, bucket)), (Occur.Must, exact)])
-        return Query.boolean_query([(Occur.Should, above), (Occur.Should, edge)])
-
-    def _text_query(
-        self, searcher: tantivy.Searcher, words: list[str], exact_key: str, occupation: QueryOccupation
-    ) -> Query | None:
-        """Match semantics, with W = the query's words that occur in the index at all:
-
-        (every word of W matches)  OR  (kldb == the classified occupation AND every side word in W matches)
-
-        (built as: every side word AND (every other word OR the code), the same set).
-
-        A side word is one the classifier relates to no occupation (city, "Teilzeit", "CE"), so
-        "Pflegefachkraft Berlin" finds "Pflegefachmann" postings that mention Berlin, but not every nursing
-        posting. Words in no field's vocabulary ("@" never is a word; a word no posting contains) are
-        dropped instead of zeroing the result; if none is left, nothing matches.
-        """
-        clauses: dict[str, Query] = {}
-        for word in dict.fromkeys(words):
-            clause = self._word_clause(searcher, word)
-            if clause is not None:
-                clauses[word] = clause
-        if not clauses:
-            # stop words only ("für") keep the old meaning (no text condition); unknown words find nothing
-            return Query.empty_query() if any(self._is_content_word(w) for w in words) else None
-        if not occupation.kldb:
-            match = Query.boolean_query([(Occur.Must, c) for c in clauses.values()])
-        else:
-            # (every word) OR (code AND every side word) == every side word AND (every other word OR code):
-            # written so, each word's clause is evaluated once ("Teilzeit" matches a third of all postings
-            # and cost twice in the first form), and a posting that matches both ways scores its side words
-            # once plus the code's constant.
-            side = set(occupation.side_words)
-            must = [(Occur.Must, c) for w, c in clauses.items() if w in side]
-            others = [c for w, c in clauses.items() if w not in side]
-            code = Query.const_score_query(self._term("kldb", occupation.kldb), W_KLDB)
-            if others:
-                either = Query.boolean_query(
-                    [
-                        (Occur.Should, Query.boolean_query([(Occur.Must, c) for c in others])),
-                        (Occur.Should, code),
-                    ]
-                )
-                must.append((Occur.Must, either))
-            else:
-                must.append((Occur.Should, code))  # every word is a side word: the code only adds score
-            match = Query.boolean_query(must)
-        if not exact_key:
-            return match
-        # Should beside the match: it only adds score, it never lets a posting match on its own
-        return Query.boolean_query(
-            [
-                (Occur.Must, match),
-                (Occur.Should, Query.boost_query(self._term("title_exact", exact_key), W_EXACT)),
-            ]
-        )
-
-    @staticmethod
-    def _is_content_word(word: str) -> bool:
-        return bool(analyzers()[STEM_ANALYZER].analyze(word))
-
-    def _word_clause(self, searcher: tantivy.Searcher, word: str) -> Query | None:
-        """The alternatives one query word may match, or None for a stop word or a word no posting has."""
-        stem = analyzers()[STEM_ANALYZER]
-        compound = analyzers()[COMPOUND_ANALYZER]
-        tokens = stem.analyze(word)
-        if not tokens:  # stop word ("für", "und") or over-long junk
-            return None
-        token = tokens[0]
-        known = any(searcher.doc_freq(f, token) for f in ("title", "body", "employer_text"))
-        alts: list[tuple[Occur, Query]] = [
-            (Occur.Should, Query.boost_query(self._term("title", token), W_TITLE)),
-            (Occur.Should, Query.boost_query(self._term("body", token), W_BODY)),
-            (Occur.Should, Query.boost_query(self._term("employer_text", token), W_EMPLOYER)),
-        ]
-        in_titles = bool(searcher.doc_freq("title", token))
-        parts = compound.analyze(word)
-        if len(parts) > 1:
-            # "projektkoordinat" must meet "Koordinator IT-Projekte": all parts, anywhere in the title.
-            parts_q = Query.boolean_query([(Occur.Must, self._term("title_parts", p)) for p in parts])
-            alts.append((Occur.Should, Query.boost_query(parts_q, W_PARTS)))
-            in_titles = in_titles or all(searcher.doc_freq("title_parts", p) for p in parts)
-        elif parts:
-            alts.append((Occur.Should, Query.boost_query(self._term("title_parts", parts[0]), W_PARTS)))
-            in_titles = in_titles or bool(searcher.doc_freq("title_parts", parts[0]))
-        known = known or in_titles
-        if len(word) >= FUZZY_MIN_LEN and not in_titles:
-            # Typo tolerance for words no title contains ("Schweisser"): a word spelled like a title word is
-            # taken as meant. Its fuzzy expansion matched every near spelling too, and for a word in half
-            # of all postings ("Sicherheit") that union cost more than the rest of the query (1M: +13 ms).
-            # Against unstemmed words: a typo can change what the stemmer cuts off.
-            fuzzy = Query.fuzzy_term_query(self._schema, "title_plain", word, distance=1)
-            alts.append((Occur.Should, Query.boost_query(fuzzy, W_FUZZY)))
-            known = known or bool(getattr(searcher.search(fuzzy, limit=1, count=True), "count", 0))
-        return Query.boolean_query(alts) if known else None
 
     # -- result assembly -------------------------------------------------------------------------------
 
