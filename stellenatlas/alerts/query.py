@@ -18,9 +18,7 @@ from urllib.parse import urlencode
 from stellenatlas.domain import Place
 from stellenatlas.search.base import SearchQuery, SortKey
 
-MAX_TEXT_CHARS = (
-    200  # = search.query.MAX_TEXT_CHARS (not imported: keeps this module free of tantivy)
-)
+MAX_TEXT_CHARS = 200  # = search.query.MAX_TEXT_CHARS (not imported: keeps this module free of tantivy)
 MAX_ORT_CHARS = 200
 MAX_RADIUS_KM = 200
 DEFAULT_RADIUS_KM = 25
