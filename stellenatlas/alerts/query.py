@@ -20,6 +20,7 @@ from stellenatlas.search.base import SearchQuery, SortKey
 
 MAX_TEXT_CHARS = 200  # = search.query.MAX_TEXT_CHARS (not imported: keeps this module free of tantivy)
 MAX_ORT_CHARS = 200
+MAX_SALARY = 100_000
 MAX_RADIUS_KM = 200
 DEFAULT_RADIUS_KM = 25
 MAX_EMAIL_CHARS = 254  # RFC 5321 path limit minus the angle brackets
@@ -103,6 +104,7 @@ class AlertQuery:
     arbeitszeit: str = ""
     remote: str = ""
     beruf: str = ""
+    gehalt: int = 0  # minimum monthly salary in EUR (0 = any); only postings that state one
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
@@ -118,6 +120,8 @@ class AlertQuery:
         out["beruf"] = self.beruf
         if self.ort:
             out["umkreis"] = str(self.umkreis)
+        if self.gehalt:
+            out["gehalt"] = str(self.gehalt)
         return {k: v for k, v in out.items() if v}
 
     def search_url(self, base_url: str, path: str = "/suche") -> str:
@@ -138,6 +142,8 @@ class AlertQuery:
             parts.append(WORKING_TIMES.get(self.arbeitszeit, self.arbeitszeit))
         if self.remote:
             parts.append(REMOTES.get(self.remote, self.remote))
+        if self.gehalt:
+            parts.append(f"Gehalt ab {self.gehalt:,} €/Monat".replace(",", "."))
         return ", ".join(parts)
 
 
@@ -174,6 +180,9 @@ def normalize_query(params: Mapping[str, Any]) -> AlertQuery:
     beruf = _text(params, "beruf").strip()
     if beruf and not re.fullmatch(r"[0-9]{1,5}", beruf):
         raise AlertInputError("Der Berufsschlüssel (KldB) muss aus 1 bis 5 Ziffern bestehen.")
+    raw_salary = _text(params, "gehalt").strip()
+    if raw_salary and not (raw_salary.isdigit() and len(raw_salary) <= 6 and int(raw_salary) <= MAX_SALARY):
+        raise AlertInputError(f"Das Mindestgehalt muss eine ganze Zahl von 0 bis {MAX_SALARY} € sein.")
     if not (q or ort or beruf):
         raise AlertInputError(
             "Bitte geben Sie mindestens einen Suchbegriff, einen Ort oder einen Beruf an – "
@@ -186,6 +195,7 @@ def normalize_query(params: Mapping[str, Any]) -> AlertQuery:
         arbeitszeit=arbeitszeit,
         remote=remote,
         beruf=beruf,
+        gehalt=int(raw_salary or 0),
     )
 
 
@@ -201,6 +211,7 @@ def search_query(
         radius_km=float(query.umkreis) if place else None,
         working_time=query.arbeitszeit or None,
         remote=query.remote or None,
+        salary_min_monthly=float(query.gehalt) if query.gehalt else None,
         sort=sort,
         page=page,
         page_size=page_size,

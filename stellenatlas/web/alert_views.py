@@ -25,12 +25,13 @@ from stellenatlas.alerts.query import (
     AlertInputError,
     AlertQuery,
     normalize_query,
+    search_query,
     validate_email,
     validate_frequency,
 )
 from stellenatlas.alerts.tokens import hash_token, new_token, plausible
 from stellenatlas.insights.pages import resolve_city
-from stellenatlas.search.base import SearchQuery, SearchQueryError
+from stellenatlas.search.base import SearchQueryError
 from stellenatlas.store.alerts_repo import AlertsRepo
 from stellenatlas.web.errors import PageError, not_found
 from stellenatlas.web.search_views import SearchParams, job_summary
@@ -106,19 +107,7 @@ def feed_xml(
 def feed_entries(ctx: WebContext, query: AlertQuery, now: datetime) -> tuple[list[dict[str, Any]], datetime]:
     """The newest matching postings as feed entries, and the feed's `updated` (newest entry, else now)."""
     place = resolve_city(query.ort) if query.ort else None
-    search = SearchQuery(
-        text=query.q,
-        kldb_prefix=query.beruf,
-        lat=place.lat if place else None,
-        lon=place.lon if place else None,
-        radius_km=float(query.umkreis) if place else None,
-        working_time=query.arbeitszeit or None,
-        remote=query.remote or None,
-        sort="date",
-        page_size=FEED_ENTRIES,
-        facets=False,
-    )
-    result = ctx.fresh_index().search(search)
+    result = ctx.fresh_index().search(search_query(query, place, sort="date", page_size=FEED_ENTRIES))
     by_id = {p.id: p for p in ctx.services.store.get_postings([h.posting_id for h in result.hits])}
     authority = urlsplit(ctx.settings.base_url).hostname or "localhost"
     base = ctx.settings.base_url.rstrip("/")
@@ -434,6 +423,7 @@ def register_alert_routes(app: FastAPI, ctx: WebContext, mailer: Mailer | None =
             arbeitszeit=arbeitszeit,
             remote=remote,
             beruf=beruf,
+            gehalt=params.gehalt,
         )
         if query.ort and resolve_city(query.ort) is None:
             raise PageError(400, f"Ort „{query.ort[:80]}“ nicht gefunden.")

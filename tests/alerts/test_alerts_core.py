@@ -17,6 +17,7 @@ from stellenatlas.alerts.query import (
     AlertInputError,
     AlertQuery,
     normalize_query,
+    search_query,
     validate_email,
     validate_frequency,
 )
@@ -88,11 +89,20 @@ def test_query_normalization_and_limits() -> None:
     assert AlertQuery.from_json(q.to_json()) == q
     assert q.describe() == "„Pflege fachkraft“ in Gelsenkirchen (10 km Umkreis)"
     assert q.search_url("http://x") == "http://x/suche?q=Pflege+fachkraft&ort=Gelsenkirchen&umkreis=10"
+    paid = normalize_query({"q": "Koch", "gehalt": "3500", "seit": "7"})  # "seit" means nothing to an alert
+    assert paid == AlertQuery(q="Koch", gehalt=3500) and AlertQuery.from_json(paid.to_json()) == paid
+    assert paid.describe() == "„Koch“, Gehalt ab 3.500 €/Monat"
+    assert paid.params() == {"q": "Koch", "gehalt": "3500"}
+    assert search_query(paid, None).salary_min_monthly == 3500.0
+    # alerts saved before the salary minimum existed still load
+    assert AlertQuery.from_json('{"q": "Koch", "ort": ""}') == AlertQuery(q="Koch")
     for params, message in [
         ({"q": "x" * 10_000}, "zu lang"),
         ({"q": "Koch", "umkreis": "-5", "ort": "Essen"}, "Umkreis"),
         ({"q": "Koch", "remote": "mond"}, "Homeoffice"),
         ({"q": "Koch", "beruf": "12a"}, "KldB"),
+        ({"q": "Koch", "gehalt": "3.000"}, "Mindestgehalt"),
+        ({"q": "Koch", "gehalt": "9999999"}, "Mindestgehalt"),
         ({}, "mindestens einen Suchbegriff"),
     ]:
         with pytest.raises(AlertInputError, match=message):

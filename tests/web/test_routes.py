@@ -229,6 +229,10 @@ def test_salary_minimum_keeps_postings_that_pay_at_least_that(client: TestClient
     html = client.get("/suche", params={"q": "Pflegefachkraft", "gehalt": 3500}).text
     assert "Nur Anzeigen mit Gehaltsangabe ab 3.500 €" in html
     assert '<option value="3500" selected>' in html
+    # the alert and the feed of this search keep the minimum
+    assert '<input type="hidden" name="gehalt" value="3500">' in html and "gehalt=3500" in html
+    feed = client.get("/suche.atom", params={"q": "Pflegefachkraft", "gehalt": 3500})
+    assert feed.status_code == 200 and feed.text.count("<entry>") == min(paid["total"], 50)
     assert client.get("/suche.json", params={"gehalt": -1}).status_code == 400
     # the form sends empty values when nothing is chosen
     plain = client.get("/suche.json", params={"q": "Pflegefachkraft", "gehalt": "", "seit": ""})
