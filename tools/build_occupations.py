@@ -8,7 +8,8 @@ Run: `.venv/bin/python -m tools.build_occupations [SRC_DIR]`. Outputs (gzip CSV,
                         which also covers part of the Gesamtberufsliste not in the public extract)
 * esco_occupations.csv.gz  uri, label, alt_labels ("|"-joined), isco (4 digits), definition (excerpt)
 * kldb_isco.csv.gz      kldb, isco, n (AuxCO categories supporting the pair)
-* occupation_model.npz  weights of the job-title classifier (stellenatlas/normalize/occupation_model.py)
+* occupation_model.npz  weights of the job-title classifier (stellenatlas/normalize/occupation_model.py), with
+                        the semantic head and its piece-table encoder (occupation_semantic.py, occupation_static.py)
 
 The ESCO turtle file is parsed with a small purpose-built parser: it is a flat list of `<id> a skos:Concept ; ...`
 blocks with one predicate per line, which is all we need (no rdflib dependency).
@@ -110,6 +111,20 @@ def read_kldb_text(src: Path) -> dict[str, str]:
             code = rec[0].strip().zfill(int(rec[1].strip()))
             out[code] = (rec[4] + "   " + rec[5]).replace("&nbsp;", " ")
     return out
+
+
+def read_reference_texts(src: Path, esco: list[dict[str, str]] | None = None) -> list[str]:
+    """Texts whose words (not their codes) feed the piece table of the static title encoder: ESCO labels and
+    alternative labels, AuxCO titles and task descriptions, the KldB explanations."""
+    out: list[str] = []
+    for occ in esco if esco is not None else read_esco(src):
+        out.append(occ["label"])
+        out.extend(a for a in occ["alt_labels"].split("|") if a)
+    with open(src / "auxco_auxco_categories.csv", encoding="utf-8", newline="") as fh:
+        for rec in csv.DictReader(fh):
+            out.extend(_clean(rec[k]) for k in ("title", "task", "task_description"))
+    out.extend(_clean(text) for _code, text in sorted(read_kldb_text(src).items()))
+    return [t for t in out if t]
 
 
 def read_ba(src: Path) -> list[dict[str, str]]:
@@ -272,10 +287,13 @@ def main(argv: list[str]) -> None:
     refocc.kldb_table.cache_clear()
     # Without the KldB explanation prose (`read_kldb_text`): it helped on held-out BA titles but hurt posting-style
     # titles (docs/quality-occupation.md, 2026-11-25).
-    # With the semantic head over USE multilingual sentence embeddings (+4 points top-1 on held-out titles).
-    from stellenatlas.normalize.occupation_semantic import UseEncoder
+    # With the semantic head over sentence embeddings (+4 points top-1 on held-out titles), read by the static
+    # piece-table distillation of USE multilingual (stored in the model file; microseconds per title).
+    from stellenatlas.normalize.occupation_train import piece_encoder
 
-    train_model(refocc.job_titles(), refocc.kldb_table(), encoder=UseEncoder()).save(OUT / MODEL_FILE)
+    all_titles = refocc.job_titles()
+    encoder = piece_encoder(all_titles, refocc.kldb_table(), read_reference_texts(src, esco))
+    train_model(all_titles, refocc.kldb_table(), encoder=encoder).save(OUT / MODEL_FILE)
     sizes[MODEL_FILE] = (OUT / MODEL_FILE).stat().st_size
     by_level: defaultdict[str, int] = defaultdict(int)
     for r in kldb_rows:

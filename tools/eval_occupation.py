@@ -6,10 +6,16 @@ forms) plus the KldB example titles (these are titles of the full BA list that t
 DEV rows): the nearest-neighbour baseline and the shipped design (exact lookup + linear model, whose confidence
 calibration is fitted on TRAIN rows with crc32 % 10 == 1, see occupation_train.py). DEV is scored on the neutral form ("Erzieher/in - Musik") and on the male long form.
 
-The shipped design adds the semantic expert (USE multilingual sentence embeddings + a softmax head, see
-occupation_semantic.py); `--no-semantic` evaluates the linear expert alone, `--both` both.
+The shipped design adds the semantic expert (sentence embeddings + a softmax head, see occupation_semantic.py)
+whose embeddings come from the piece-table distillation of USE multilingual (occupation_static.py; its pieces
+are those of the TRAIN titles and the reference texts); `--full-use` runs the full USE encoder instead (the
+design shipped until 2026-12), `--no-semantic` evaluates the linear expert alone, `--both` both.
 
-Run: `PYTHONPATH=. .venv/bin/python -m tools.eval_occupation [--posting-only] [--explanations] [--no-semantic|--both]`
+`--validation` never touches DEV: models are trained without folds 0 and 1 (calibrated on fold 2) and scored
+on fold 1 (crc32 % 10 == 1), the fold on which design choices are compared.
+
+Run: `PYTHONPATH=. .venv/bin/python -m tools.eval_occupation [--posting-only] [--validation] [--explanations]
+[--no-semantic|--both] [--full-use]`
 """
 
 from __future__ import annotations
@@ -20,11 +26,17 @@ import time
 import zlib
 from pathlib import Path
 
-from stellenatlas.normalize.occupation import THRESHOLD, OccupationClassifier, classify_title, training_pairs
-from stellenatlas.normalize.occupation_semantic import UseEncoder
-from stellenatlas.normalize.occupation_train import train_model
+from stellenatlas.normalize.occupation import (
+    THRESHOLD,
+    OccupationClassifier,
+    classify_title,
+    training_pairs,
+    weighted_pairs,
+)
+from stellenatlas.normalize.occupation_semantic import Encoder, UseEncoder
+from stellenatlas.normalize.occupation_train import piece_encoder, train_model
 from stellenatlas.refdata.occupations import JobTitle, job_titles, kldb_table
-from tools.build_occupations import DEFAULT_SRC, read_kldb_text
+from tools.build_occupations import DEFAULT_SRC, read_kldb_text, read_reference_texts
 
 BA_FILE = (
     Path(__file__).resolve().parent.parent.parent
@@ -86,10 +98,17 @@ POSTING_TITLES: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
-def split_rows() -> tuple[list[JobTitle], list[JobTitle]]:
+def split_rows(validation: bool = False) -> tuple[list[JobTitle], list[JobTitle]]:
+    """(TRAIN, DEV); with `validation`, (TRAIN without fold 1, fold 1): DEV rows are in neither."""
     train, dev = [], []
     for t in job_titles():
-        if t.source == "ba" and is_dev(t.dkz_id):
+        fold = zlib.crc32(t.dkz_id.encode()) % 10 if t.source == "ba" else -1
+        if validation:
+            if fold == 1:
+                dev.append(t)
+            elif fold != 0:
+                train.append(t)
+        elif fold == 0:
             dev.append(t)
         else:
             train.append(t)
@@ -140,19 +159,32 @@ def main(argv: list[str]) -> None:
         for c in codes:
             assert c in known and known[c][0] == "5", c
     if "--posting-only" not in argv:
-        train, dev = split_rows()
+        validation = "--validation" in argv
+        train, dev = split_rows(validation)
+        calibration_fold = 2 if validation else 1
         start = time.perf_counter()
         variants = {"knn": OccupationClassifier(training_pairs(train))}
         if "--knn-only" not in argv:
             # --explanations: the KldB-prose training text (tried 2026-11-25, not shipped: see quality-occupation.md)
             texts = read_kldb_text(DEFAULT_SRC) if "--explanations" in argv else None
             if "--no-semantic" in argv or "--both" in argv:
-                linear = train_model(train, known, texts)
-                variants["linear"] = OccupationClassifier(training_pairs(train), linear)
+                linear = train_model(train, known, texts, calibration_fold=calibration_fold)
+                variants["linear"] = OccupationClassifier(weighted_pairs(train), linear)
             if "--no-semantic" not in argv:
-                combined = train_model(train, known, texts, encoder=UseEncoder())
-                variants["linear+semantic"] = OccupationClassifier(training_pairs(train), combined)
-        print(f"train rows {len(train)}, dev rows {len(dev)}, build {time.perf_counter() - start:.2f} s")
+                encoder: Encoder
+                if "--full-use" in argv:
+                    encoder, name = UseEncoder(), "linear+semantic (full USE)"
+                else:
+                    encoder = piece_encoder(train, known, read_reference_texts(DEFAULT_SRC))
+                    name = "linear+semantic"
+                combined = train_model(
+                    train, known, texts, encoder=encoder, calibration_fold=calibration_fold
+                )
+                variants[name] = OccupationClassifier(weighted_pairs(train), combined)
+        print(
+            f"train rows {len(train)}, {'validation (fold 1)' if validation else 'dev'} rows {len(dev)}, "
+            f"build {time.perf_counter() - start:.2f} s"
+        )
         print(f"threshold {THRESHOLD}")
         print(
             "| model | form | n | top-1 5-digit | 4-digit | 3-digit | top-3 5-digit | coverage | acc. on covered "

@@ -56,41 +56,51 @@ class OccupationClassifier:
 
     def __init__(
         self,
-        titles: Iterable[tuple[str, str]],
+        titles: Iterable[tuple[str, str] | tuple[str, str, float]],
         model: LinearModel | None = None,
         encoder: Encoder | None = None,
     ) -> None:
-        pairs = [(t, c) for t, c in titles if t and len(c) == 5]
-        folded = [(clean_title(t), t, c) for t, c in pairs]
+        # (title, code) or (title, code, weight): `weighted_pairs` counts each BA row once per exact key.
+        given = [(t[0], t[1], float(t[2]) if len(t) > 2 else 1.0) for t in titles]
+        pairs = [(t, c, w) for t, c, w in given if t and len(c) == 5]
+        folded = [(clean_title(t), t, c, w) for t, c, w in pairs]
         self.model = model
         self.encoder: Encoder | None = None
         if model is not None and model.semantic is not None:
-            self.encoder = encoder or default_encoder()
+            # The encoder the semantic head was trained on: the stored piece table (microseconds per title)
+            # or, for models without one, the full USE encoder.
+            self.encoder = encoder or model.semantic.encoder or default_encoder()
         self._classify = lru_cache(maxsize=20000)(self._classify_uncached)
         self._embeddings: OrderedDict[str, np.ndarray] = OrderedDict()  # LRU, filled in batches by `prefetch`
         self._embed_lock = threading.Lock()  # web workers classify from several threads
 
-        exact: dict[str, Counter[str]] = defaultdict(Counter)
+        exact: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         exact_title: dict[tuple[str, str], str] = {}
         docs: dict[tuple[str, str], str] = {}  # (exact key, code) -> display title; dedupes forms
-        for f, title, code in folded:
+        for f, title, code, weight in folded:
             key = exact_key(f)
             if not key:
                 continue
-            exact[key][code] += 1
+            exact[key][code] += weight
             exact_title.setdefault((key, code), title)
             docs.setdefault((key, code), f)
-        self._exact = {k: tuple(v.most_common()) for k, v in exact.items()}
+        # Codes by weight, first seen first on ties (as Counter.most_common did).
+        self._exact = {k: tuple(sorted(v.items(), key=lambda e: -e[1])) for k, v in exact.items()}
         self._exact_title = exact_title
         if model is not None:
             # The matched title shown for a model decision: the title of that code sharing most words with the input.
-            by_code: dict[str, list[tuple[frozenset[str], str]]] = defaultdict(list)
+            # Per code: its titles, and for each word the positions of the titles containing it.
+            by_code: dict[str, list[str]] = defaultdict(list)
+            by_code_word: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
             for (key, code), title in exact_title.items():
-                by_code[code].append((frozenset(key.split()), title))
+                for word in set(key.split()):
+                    by_code_word[code][word].append(len(by_code[code]))
+                by_code[code].append(title)
             self._by_code = dict(by_code)
+            self._by_code_word = {c: dict(ws) for c, ws in by_code_word.items()}
             return
         known: Counter[str] = Counter()
-        for f, _t, _c in folded:
+        for f, _t, _c, _w in folded:
             known.update(words(f))
         self.vocab = Vocabulary(known)
 
@@ -224,9 +234,18 @@ class OccupationClassifier:
         conf = (
             round(model.calibrated(float(p[top[0]]), combined=embedding is not None), 3) if evidence else 0.0
         )
-        mine = set(words(folded))
-        best = max(self._by_code.get(cands[0][0], ()), key=lambda e: len(e[0] & mine), default=None)
-        return conf, cands, best[1] if best and best[0] & mine else ""
+        return conf, cands, self._matched_title(cands[0][0], folded)
+
+    def _matched_title(self, code: str, folded: str) -> str:
+        """The title of `code` sharing most words with the input (the first of them on ties), "" if none."""
+        index = self._by_code_word.get(code, {})
+        shared: Counter[int] = Counter()
+        for w in set(words(folded)):
+            shared.update(index.get(w, ()))
+        if not shared:
+            return ""
+        most = max(shared.values())
+        return self._by_code[code][min(i for i, n in shared.items() if n == most)]
 
     def _nearest(self, folded: str) -> tuple[float, tuple[tuple[str, float], ...], str]:
         feats = features(folded, self.vocab)
@@ -280,12 +299,38 @@ def training_pairs(titles: Iterable[object]) -> list[tuple[str, str]]:
     return out
 
 
+# KldB example titles ("Zugeordnete Berufe", rows of the full BA list missing from the public extract) carry
+# only the short neutral title, sometimes without the qualifier that tells two BA rows apart: "Erzieher/in"
+# is listed under 83113 there, while the public row "Erzieher/in" (Staatlich anerkannter Erzieher) is 83112.
+# When the exact lookup finds both, the fully documented public row wins.
+EXAMPLE_TITLE_WEIGHT = 0.5
+# A row's neutral title is its name; the long male/female forms are spellings of it and once in a while of
+# something else ("Fachwirt/in - Sozialdienste", 73223, has the long form "Sozialarbeiter/Sozialpädagoge").
+LONG_FORM_WEIGHT = 0.5
+
+
+def weighted_pairs(titles: Iterable[object]) -> list[tuple[str, str, float]]:
+    """(title form, kldb, weight) for the exact lookup: each row counts once per distinct exact key, with its
+    full weight for the key of its neutral title and half of it for keys only its long forms have. (Counting
+    forms made the three identical forms of a short example title outweigh a public row 3 : 1.)"""
+    out: list[tuple[str, str, float]] = []
+    for t in titles:
+        weight = EXAMPLE_TITLE_WEIGHT if t.source == "kldb" else 1.0  # type: ignore[attr-defined]
+        keys: set[str] = set()
+        for form in (t.neutral, t.male, t.female):  # type: ignore[attr-defined]
+            key = exact_key(clean_title(form)) if form else ""
+            if key not in keys:
+                out.append((form, t.kldb, weight if not keys else weight * LONG_FORM_WEIGHT))  # type: ignore[attr-defined]
+                keys.add(key)
+    return out
+
+
 @cache
 def default_classifier() -> OccupationClassifier:
     from stellenatlas.refdata import DATA_DIR
     from stellenatlas.refdata.occupations import job_titles
 
-    return OccupationClassifier(training_pairs(job_titles()), LinearModel.load(DATA_DIR / MODEL_FILE))
+    return OccupationClassifier(weighted_pairs(job_titles()), LinearModel.load(DATA_DIR / MODEL_FILE))
 
 
 def prefetch_titles(titles: Iterable[object]) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -89,9 +90,14 @@ class LinearModel:
         semantic: SemanticHead | None = None,
     ) -> None:
         self.index = {n: i for i, n in enumerate(names)}
+        # An ensemble of `members` models trained with different seeds on the same features: embeddings and
+        # code vectors side by side (n x members*dim), one bias row per member.
+        self.bias = np.atleast_2d(bias).astype(np.float32)
+        self.members = self.bias.shape[0]
         self.emb = emb.astype(np.float32)
+        self.dim = self.emb.shape[1] // self.members
         self.code_vec = np.ascontiguousarray(code_vec.astype(np.float32))
-        self.bias = bias.astype(np.float32)
+        self._bias_sum = self.bias.sum(axis=0)
         self.codes = tuple(codes)
         self.vocab = Vocabulary(vocab_words)
         self._vocab_words = tuple(vocab_words)
@@ -101,6 +107,11 @@ class LinearModel:
         self.calibration = (calibration[0].astype(np.float64), calibration[1].astype(np.float64))
         # Second expert over sentence embeddings; its codes are in the same order as `codes`.
         self.semantic = semantic
+        # Features of a title are read twice per classification (evidence check, then scoring).
+        self.features = lru_cache(maxsize=4096)(self._features)
+
+    def _features(self, folded: str) -> dict[str, float]:
+        return model_features(folded, self.vocab)
 
     def calibrated(self, raw: float, combined: bool = False) -> float:
         """Measured accuracy for a raw top probability: of the linear expert alone, or (`combined`) of the
@@ -120,33 +131,37 @@ class LinearModel:
         """True when some word, compound part or role noun of the title is known to the model. Letter groups
         and endings alone ("Qwertzuiop" shares 4-grams with real titles) are spelling, not evidence."""
         return any(
-            f in self.index and not f.startswith(("g:", "e3:", "e5:", "e7:"))
-            for f in model_features(folded, self.vocab)
+            f in self.index and not f.startswith(("g:", "e3:", "e5:", "e7:")) for f in self.features(folded)
         )
 
     def probabilities(self, folded: str, embedding: np.ndarray | None = None) -> np.ndarray | None:
         """Softmax over `codes`; with the title's sentence `embedding` and a semantic head, the normalised
-        product of both experts (sum of log-probabilities)."""
-        h = self.hidden(model_features(folded, self.vocab))
+        product of both experts (sum of log-probabilities, the semantic one weighted by `semantic.weight`)."""
+        h = self.hidden(self.features(folded))
         if h is None:
             return None
-        logits = self.code_vec @ h + self.bias
+        # Geometric mean of the members' softmaxes: the mean of their log-probabilities, which is the mean of
+        # their logits up to a constant (each member's log-normaliser), so one product over the side-by-side
+        # vectors gives it.
+        logits = (self.code_vec @ h + self._bias_sum) / self.members
         logits -= logits.max()
         if embedding is not None and self.semantic is not None:
-            logits = logits - np.log(np.exp(logits).sum()) + self.semantic.log_probabilities(embedding)
+            logits = logits - np.log(np.exp(logits).sum())
+            logits += self.semantic.weight * self.semantic.log_probabilities(embedding)
             logits -= logits.max()
         p = np.exp(logits)
         return np.asarray(p / p.sum())
 
     def save(self, path: Path) -> None:
         names = sorted(self.index, key=self.index.__getitem__)
-        scale = np.maximum(np.abs(self.emb).max(axis=1), 1e-8)
+        emb3 = self.emb.reshape(len(names), self.members, self.dim)
+        scale = np.maximum(np.abs(emb3).max(axis=2), 1e-8)  # one per row and member
         buf = io.BytesIO()
         np.savez_compressed(
             buf,
             names=np.array("\n".join(names)),
             # int8 with one scale per row: a quarter of float32, accuracy unchanged at this precision.
-            emb=np.round(self.emb / scale[:, None] * 127).astype(np.int8),
+            emb=np.round(emb3 / scale[:, :, None] * 127).astype(np.int8).reshape(self.emb.shape),
             emb_scale=scale.astype(np.float32),
             code_vec=self.code_vec.astype(np.float16),
             bias=self.bias,
@@ -161,9 +176,11 @@ class LinearModel:
     @classmethod
     def load(cls, path: Path) -> LinearModel:
         with np.load(path) as z:
+            scale = z["emb_scale"].reshape(len(z["emb"]), -1) / 127  # (rows, members)
+            emb = z["emb"].astype(np.float32).reshape(len(scale), scale.shape[1], -1) * scale[:, :, None]
             return cls(
                 names=str(z["names"]).split("\n"),
-                emb=z["emb"].astype(np.float32) * (z["emb_scale"] / 127)[:, None],
+                emb=emb.reshape(len(scale), -1),
                 code_vec=z["code_vec"],
                 bias=z["bias"],
                 codes=str(z["codes"]).split(" "),
@@ -171,6 +188,21 @@ class LinearModel:
                 calibration=(z["calib_x"], z["calib_y"]),
                 semantic=SemanticHead.from_arrays(z),
             )
+
+
+def stack(models: Sequence[LinearModel]) -> LinearModel:
+    """One ensemble model from members trained on the same examples with different seeds (same features)."""
+    first = models[0]
+    names = sorted(first.index, key=first.index.__getitem__)
+    assert all(m.index == first.index and m.codes == first.codes for m in models)
+    return LinearModel(
+        names,
+        np.concatenate([m.emb for m in models], axis=1),
+        np.concatenate([m.code_vec for m in models], axis=1),
+        np.concatenate([m.bias for m in models], axis=0),
+        first.codes,
+        first._vocab_words,
+    )
 
 
 def _parts(code: str) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from stellenatlas.normalize.occupation_static import PieceEncoder
 from stellenatlas.normalize.text import strip_gender_forms
 
 EMBED_DIM = 512
@@ -108,7 +109,9 @@ def _parts(code: str) -> tuple[str, ...]:
 
 
 class SemanticHead:
-    """Softmax over KldB codes on top of a sentence embedding."""
+    """Softmax over KldB codes on top of a sentence embedding. `encoder`: the stored encoder the head was
+    trained on (the piece-table distillation of USE, `occupation_static`); None means the full USE encoder.
+    `weight`: exponent of this expert in the product with the linear one."""
 
     def __init__(
         self,
@@ -116,6 +119,8 @@ class SemanticHead:
         weights: np.ndarray,
         bias: np.ndarray,
         calibration: tuple[np.ndarray, np.ndarray] | None = None,
+        encoder: PieceEncoder | None = None,
+        weight: float = 1.0,
     ) -> None:
         self.codes = tuple(codes)
         self.weights = np.ascontiguousarray(weights, dtype=np.float32)
@@ -124,6 +129,8 @@ class SemanticHead:
         if calibration is None:
             calibration = (np.array([0.0, 1.0]), np.array([0.0, 1.0]))
         self.calibration = (calibration[0].astype(np.float64), calibration[1].astype(np.float64))
+        self.encoder = encoder
+        self.weight = float(weight)
 
     def log_probabilities(self, embedding: np.ndarray) -> np.ndarray:
         logits = self.weights @ embedding.astype(np.float32) + self.bias
@@ -133,7 +140,8 @@ class SemanticHead:
     def arrays(self) -> dict[str, Any]:
         """Arrays stored next to the linear model's in its .npz."""
         scale = np.maximum(np.abs(self.weights).max(axis=1), 1e-8)
-        return {
+        return (self.encoder.arrays() if self.encoder is not None else {}) | {
+            "sem_weight": np.float32(self.weight),
             "sem_codes": np.array(" ".join(self.codes)),
             # int8 + one scale per code: 0.7 MB instead of 2.7 MB; top-1 unchanged at this precision.
             "sem_w": np.round(self.weights / scale[:, None] * 127).astype(np.int8),
@@ -148,7 +156,14 @@ class SemanticHead:
         if "sem_w" not in z:
             return None
         weights = z["sem_w"].astype(np.float32) * (z["sem_w_scale"] / 127)[:, None]
-        return cls(str(z["sem_codes"]).split(" "), weights, z["sem_b"], (z["sem_calib_x"], z["sem_calib_y"]))
+        return cls(
+            str(z["sem_codes"]).split(" "),
+            weights,
+            z["sem_b"],
+            (z["sem_calib_x"], z["sem_calib_y"]),
+            encoder=PieceEncoder.from_arrays(z),
+            weight=float(z["sem_weight"]) if "sem_weight" in z else 1.0,
+        )
 
 
 def train_head(
