@@ -696,7 +696,7 @@ def skills(text: str) -> tuple[str, ...]:
     if not text or not isinstance(text, str):
         return ()
     original = text[:MAX_CHARS]
-    t = original.lower()
+    t = _cap(text)
     patterns = _skill_patterns()
     index = _skill_index()
     hit: set[int] = {j for j in index.always if patterns[j][1].search(t)}

@@ -14,7 +14,7 @@ import threading
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -28,12 +28,14 @@ from stellenatlas.normalize.occupation_features import (
 from stellenatlas.normalize.occupation_model import LinearModel
 from stellenatlas.normalize.occupation_semantic import Encoder, default_encoder, semantic_text
 
+Result = tuple[str, float, tuple[tuple[str, float], ...], str]  # kldb or "", confidence, top-3, matched title
 THRESHOLD = 0.5  # confidence is an estimated probability of being right; below this -> unclassified
 MODEL_FILE = "occupation_model.npz"
 _MAX_INPUT = 300  # job titles are short; longer input is cut so pathological text stays cheap
 # Embeddings by encoder text (2 KB each). Posting titles that differ only in employer, place or terms
 # ("MFA (m/w/d) für unseren Standort Bottrop" / "... Essen") share one encoder text and so one embedding.
 _EMBED_CACHE = 16384
+_RESULT_CACHE = 20000
 _MAX_DF_SHARE = 0.08  # features in more than this share of titles add cost but hardly any signal
 
 
@@ -70,8 +72,10 @@ class OccupationClassifier:
             # The encoder the semantic head was trained on: the stored piece table (microseconds per title)
             # or, for models without one, the full USE encoder.
             self.encoder = encoder or model.semantic.encoder or default_encoder()
-        self._classify = lru_cache(maxsize=20000)(self._classify_uncached)
-        self._embeddings: OrderedDict[str, np.ndarray] = OrderedDict()  # LRU, filled in batches by `prefetch`
+        # LRUs: results by (title, semantic), filled one by one or a batch at a time by `prefetch`, and
+        # embeddings by encoder text
+        self._results: OrderedDict[tuple[str, bool], Result] = OrderedDict()
+        self._embeddings: OrderedDict[str, np.ndarray] = OrderedDict()
         self._embed_lock = threading.Lock()  # web workers classify from several threads
 
         exact: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -150,30 +154,72 @@ class OccupationClassifier:
         """(kldb or "", confidence, top-3 candidates, matched title). `semantic=False` skips the sentence
         encoder (milliseconds per new title) and uses the linear expert with its own calibration: for search
         queries, which must answer in a few milliseconds."""
-        return self._classify(title[:_MAX_INPUT], semantic)
+        key = (title[:_MAX_INPUT], semantic)
+        with self._embed_lock:
+            found = self._results.get(key)
+            if found is not None:
+                self._results.move_to_end(key)
+                return found
+        result = self._classify_uncached(*key)
+        self._keep(key, result)
+        return result
+
+    def _keep(self, key: tuple[str, bool], result: Result) -> None:
+        with self._embed_lock:
+            self._results[key] = result
+            if len(self._results) > _RESULT_CACHE:
+                self._results.popitem(last=False)
+
+    def forget(self) -> None:
+        """Drop the per-title caches (results and embeddings): benchmarks measure titles seen the first time."""
+        with self._embed_lock:
+            self._results.clear()
+            self._embeddings.clear()
 
     def prefetch(self, titles: Iterable[object]) -> int:
-        """Embed the titles that will need the semantic expert in one batch (the encoder is about five times
-        faster per title in batches). Returns how many were embedded. Optional: `classify` embeds on demand."""
-        if self.encoder is None:
+        """Classify the titles that need the model in one batch: their embeddings in one encoder call and
+        both experts' scores in one matrix product each (a single title streams megabytes of weights for a
+        few hundred thousand multiply-adds). Returns how many were classified. Optional: `classify` does
+        the same one title at a time."""
+        model = self.model
+        if model is None:
             return 0
-        todo: dict[str, None] = {}
+        todo: dict[str, str] = {}  # title -> folded
         for title in titles:
-            if not isinstance(title, str):
+            if not isinstance(title, str) or not title.strip():
                 continue
-            text = semantic_text(title[:_MAX_INPUT])
-            if (
-                text
-                and text not in self._embeddings
-                and not self._exact.get(exact_key(clean_title(title[:_MAX_INPUT])))
-            ):
-                todo[text] = None
-        batch = list(todo)[: _EMBED_CACHE // 2]
-        if not batch:
+            cut = title[:_MAX_INPUT]
+            if cut in todo or (cut, True) in self._results:
+                continue
+            folded = clean_title(cut)
+            if not self._exact.get(exact_key(folded)):
+                todo[cut] = folded
+        batch = list(todo.items())[: _RESULT_CACHE // 2]
+        rows = [(t, f, h) for t, f in batch if (h := model.hidden(model.features(f))) is not None]
+        if not rows:
             return 0
-        for text, emb in zip(batch, self.encoder.embed(batch), strict=True):
-            self._remember(text, emb)
-        return len(batch)
+        embeddings: np.ndarray | None = None
+        evidence = [model.has_word_evidence(f) for _, f, _ in rows]
+        if self.encoder is not None:
+            texts = [semantic_text(t) if ev else "" for (t, _, _), ev in zip(rows, evidence, strict=True)]
+            missing = list(dict.fromkeys(x for x in texts if x and self._cached_embedding(x) is None))
+            if missing:
+                for text, emb in zip(missing, self.encoder.embed(missing), strict=True):
+                    self._remember(text, emb)
+            found = [self._cached_embedding(x) if x else None for x in texts]
+            # rows without an embedding (no known word, or no text left) are scored by the linear expert
+            with_emb = [i for i, e in enumerate(found) if e is not None]
+            if with_emb:
+                embeddings = np.stack([found[i] for i in with_emb])  # type: ignore[misc]
+                p = model.probabilities_batch(np.stack([rows[i][2] for i in with_emb]), embeddings)
+                for k, i in enumerate(with_emb):
+                    self._keep((rows[i][0], True), self._decide(rows[i][1], p[k], evidence[i], True))
+        rest = [i for i, (t, _, _) in enumerate(rows) if (t, True) not in self._results]
+        if rest:
+            p = model.probabilities_batch(np.stack([rows[i][2] for i in rest]))
+            for k, i in enumerate(rest):
+                self._keep((rows[i][0], True), self._decide(rows[i][1], p[k], evidence[i], False))
+        return len(rows)
 
     def _remember(self, text: str, emb: np.ndarray) -> None:
         with self._embed_lock:
@@ -228,13 +274,23 @@ class OccupationClassifier:
         p = model.probabilities(folded, embedding)
         if p is None:
             return 0.0, (), ""
+        _, conf, cands, matched = self._decide(folded, p, evidence, embedding is not None)
+        return conf, cands, matched
+
+    def _decide(self, folded: str, p: np.ndarray, evidence: bool, combined: bool) -> Result:
+        """The classification from the model's probabilities over the codes (one title)."""
+        model = self.model
+        assert model is not None
         top = np.argpartition(-p, min(3, len(p) - 1))[:3]
         top = top[np.argsort(-p[top], kind="stable")]
         cands = tuple((model.codes[i], round(float(p[i]), 3)) for i in top.tolist())
-        conf = (
-            round(model.calibrated(float(p[top[0]]), combined=embedding is not None), 3) if evidence else 0.0
+        conf = round(model.calibrated(float(p[top[0]]), combined=combined), 3) if evidence else 0.0
+        return (
+            (cands[0][0] if conf >= THRESHOLD else ""),
+            conf,
+            cands,
+            self._matched_title(cands[0][0], folded),
         )
-        return conf, cands, self._matched_title(cands[0][0], folded)
 
     def _matched_title(self, code: str, folded: str) -> str:
         """The title of `code` sharing most words with the input (the first of them on ties), "" if none."""
@@ -327,9 +383,15 @@ def weighted_pairs(titles: Iterable[object]) -> list[tuple[str, str, float]]:
 
 @cache
 def default_classifier() -> OccupationClassifier:
+    from threadpoolctl import threadpool_limits
+
     from stellenatlas.refdata import DATA_DIR
     from stellenatlas.refdata.occupations import job_titles
 
+    # One BLAS thread for the process: a title's products are a few hundred thousand multiply-adds, where
+    # OpenBLAS's threads cost more than they save, and they would take the second core from the other web
+    # worker or double-count an ingest's "one core" (measured: 963 postings per CPU-second at 1,895/s wall).
+    threadpool_limits(limits=1, user_api="blas")
     return OccupationClassifier(weighted_pairs(job_titles()), LinearModel.load(DATA_DIR / MODEL_FILE))
 
 

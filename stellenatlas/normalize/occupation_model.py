@@ -140,17 +140,23 @@ class LinearModel:
         h = self.hidden(self.features(folded))
         if h is None:
             return None
+        return self.probabilities_batch(h[None, :], None if embedding is None else embedding[None, :])[0]
+
+    def probabilities_batch(self, hidden: np.ndarray, embeddings: np.ndarray | None = None) -> np.ndarray:
+        """`probabilities` of several titles, one row each (`hidden` rows from `hidden`): one matrix product
+        streams the code vectors once for the whole batch instead of once per title, which is what a single
+        title's cost is (the weights are megabytes, the arithmetic is small)."""
         # Geometric mean of the members' softmaxes: the mean of their log-probabilities, which is the mean of
         # their logits up to a constant (each member's log-normaliser), so one product over the side-by-side
         # vectors gives it.
-        logits = (self.code_vec @ h + self._bias_sum) / self.members
-        logits -= logits.max()
-        if embedding is not None and self.semantic is not None:
-            logits = logits - np.log(np.exp(logits).sum())
-            logits += self.semantic.weight * self.semantic.log_probabilities(embedding)
-            logits -= logits.max()
+        logits = (hidden @ self.code_vec.T + self._bias_sum) / self.members
+        logits -= logits.max(axis=1, keepdims=True)
+        if embeddings is not None and self.semantic is not None:
+            logits -= np.log(np.exp(logits).sum(axis=1, keepdims=True))
+            logits += self.semantic.weight * self.semantic.log_probabilities_batch(embeddings)
+            logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
-        return np.asarray(p / p.sum())
+        return np.asarray(p / p.sum(axis=1, keepdims=True))
 
     def save(self, path: Path) -> None:
         names = sorted(self.index, key=self.index.__getitem__)

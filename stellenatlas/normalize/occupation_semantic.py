@@ -133,9 +133,12 @@ class SemanticHead:
         self.weight = float(weight)
 
     def log_probabilities(self, embedding: np.ndarray) -> np.ndarray:
-        logits = self.weights @ embedding.astype(np.float32) + self.bias
-        logits -= logits.max()
-        return np.asarray(logits - np.log(np.exp(logits).sum()))
+        return self.log_probabilities_batch(embedding[None, :])[0]
+
+    def log_probabilities_batch(self, embeddings: np.ndarray) -> np.ndarray:
+        logits = embeddings.astype(np.float32) @ self.weights.T + self.bias
+        logits -= logits.max(axis=1, keepdims=True)
+        return np.asarray(logits - np.log(np.exp(logits).sum(axis=1, keepdims=True)))
 
     def arrays(self) -> dict[str, Any]:
         """Arrays stored next to the linear model's in its .npz."""

@@ -54,8 +54,10 @@ def normalize(raw: RawPosting, today: date | None = None, *, raw_hash: str = "")
         # Many postings state the pay only inside the description.
         salary = parse_salary(description)
 
-    text = f"{title}\n{raw.working_time_text}\n{description}"
-    remote = attributes.remote(f"{title}\n{raw.location}\n{description}")
+    # One text for every attribute, so it is lowered once (attributes._cap); the place line tells
+    # "Remote / deutschlandweit", the working-time line "Heim-/Telearbeit".
+    text = f"{title}\n{raw.working_time_text}\n{raw.location}\n{description}"
+    remote = attributes.remote(text)
     if match.remote and remote is Remote.UNKNOWN:
         remote = Remote.REMOTE if not match.places else Remote.HYBRID
 
@@ -74,7 +76,7 @@ def normalize(raw: RawPosting, today: date | None = None, *, raw_hash: str = "")
         working_time=attributes.working_time(text),
         remote=remote,
         contract=attributes.contract(text),
-        experience=attributes.experience(title, description),
+        experience=attributes.experience(title, text),
         skills=attributes.skills(text),
         url=raw.url,
         posted_at=raw.posted_at,

@@ -79,13 +79,13 @@ class WebContext:
 def _warm_reference_data() -> None:
     """Load the reference tables at start-up (cached per process), not on the first visitor's request:
     municipalities, place slugs and the job-title slug index took ~0.5 s on the first page view, the title
-    classifier with its encoder about 2 s on the first search."""
+    classifier with its piece encoder about 2 s on the first search."""
     from stellenatlas.refdata import occupations as refocc
     from stellenatlas.refdata import places as refplaces
 
     refplaces.by_slug("gelsenkirchen")
     refocc.occupation_by_slug("it-projektkoordinator")
-    # The title classifier and its sentence encoder (about 2 s together): search queries name occupations.
+    # The title classifier and its piece encoder (about 2 s together): search queries name occupations.
     from stellenatlas.normalize.occupation import default_classifier
 
     classifier = default_classifier()

@@ -113,7 +113,7 @@ def test_shipped_model_has_a_semantic_head_over_its_codes() -> None:
     assert model.semantic.codes == model.codes
 
 
-def test_prefetch_embeds_only_titles_that_need_it_and_changes_no_result() -> None:
+def test_prefetch_classifies_only_titles_that_need_it_and_changes_no_result() -> None:
     clf = default_classifier()
     titles = [
         "Koordinatorin IT-Projekte Stadtwerke",  # not in the BA list: needs the model
@@ -122,16 +122,17 @@ def test_prefetch_embeds_only_titles_that_need_it_and_changes_no_result() -> Non
         "Fohlenwärter (m/w/d)",
         "Teamleiter Logistik (m/w/d)",
     ]
-    direct = [clf._classify_uncached(t) for t in titles]
-    clf._embeddings.clear()
-    assert clf.prefetch(titles) == 2
-    assert clf.prefetch(titles) == 0  # kept: a second batch with the same titles embeds nothing
+    clf.forget()
+    direct = [clf.classify(t) for t in titles]  # one at a time
+    clf.forget()
+    assert clf.prefetch(titles) == 2 and len(clf._embeddings) == 2
+    assert clf.prefetch(titles) == 0  # kept: a second batch with the same titles scores nothing
     assert clf.prefetch([None, 3, ""]) == 0
-    prefetched = [clf._classify_uncached(t) for t in titles]
-    assert prefetched == direct
+    assert [clf.classify(t) for t in titles] == direct  # the batch gives exactly the one-by-one results
     # Titles that differ only in employer or place share one encoder text, so one embedding.
-    clf._embeddings.clear()
+    clf.forget()
     assert (
         clf.prefetch(["MFA (m/w/d) für unseren Standort Bottrop", "MFA (m/w/d) für unseren Standort Essen"])
-        == 1
+        == 2
     )
+    assert len(clf._embeddings) == 1
