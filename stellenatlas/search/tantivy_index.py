@@ -111,6 +111,7 @@ WRITER_HEAP = 128_000_000
 # ~4.29 GB per thread.
 REBUILD_HEAP = 3_000_000_000
 REBUILD_THREADS = 1
+CIRCLE_CACHE_SIZE = 1024  # radius queries (city, radius) whose cells and places a reader keeps per epoch
 RERANK_MARGIN = 50  # hits beyond the page that the freshness re-ranking may move up
 FRESHNESS_WEIGHT = 0.25  # a posting from today scores up to 25 % more than an old one
 FRESHNESS_HALF_LIFE_DAYS = 14.0
@@ -187,6 +188,7 @@ class TantivyIndex:
         self._writer: tantivy.IndexWriter | None = None
         self.epoch = 0  # bumped whenever the searcher may change (see module docstring)
         self._places: tuple[int, PlaceTable] | None = None
+        self._circles: dict[tuple[int, tuple[float, float], float | None], Query] = {}
         self.facet_cache = FacetCache(facet_cache_size)
         self.root.mkdir(parents=True, exist_ok=True)
         gen = _generation or self._read_pointer()
@@ -231,6 +233,7 @@ class TantivyIndex:
     def _new_epoch(self) -> None:
         self.epoch += 1
         self.facet_cache.clear()
+        self._circles = {}
 
     @property
     def generation(self) -> str:
@@ -367,14 +370,9 @@ class TantivyIndex:
             assert plan.center is not None
             table = self._place_table(searcher, epoch)
             places = len(table.terms)
-            dist = table.distances(*plan.center)
-            inside = dist <= plan.radius_km if plan.radius_km is not None else np.ones(len(dist), dtype=bool)
-            cells, terms = table.cover(inside)
-            # a constant score: the circle is a filter, it must not rank postings with two places higher
-            circle = Query.const_score_query(places_query(self._schema, terms, cells), 1.0)
-            clauses.append((Occur.Must, circle))
+            clauses.append((Occur.Must, self._circle(table, epoch, plan.center, plan.radius_km)))
             if sort == "distance":
-                near = table.near(*plan.center, plan.radius_km, dist)
+                near = table.near(*plan.center, plan.radius_km)
         query = Query.boolean_query(clauses) if clauses else Query.all_query()
         # The match set is a function of the words, the occupation they name and the filters: its counts
         # can be shared with every other page and sort order of the same query until the searcher changes.
@@ -423,6 +421,25 @@ class TantivyIndex:
             if cached is None and cache_key is not None:
                 self.facet_cache.put(cache_key, facets)
         return SearchResult(total, hits, facets, plan.page, plan.page_size)
+
+    def _circle(
+        self, table: PlaceTable, epoch: int, center: tuple[float, float], radius_km: float | None
+    ) -> Query:
+        """The postings within `radius_km` of `center` as a query (cells and places), kept per epoch: the same
+        city and radius come back often, and measuring every place costs ~0.4 ms."""
+        key = (epoch, center, radius_km)
+        found = self._circles.get(key)
+        if found is not None:
+            return found
+        dist = table.distances(*center)
+        inside = dist <= radius_km if radius_km is not None else np.ones(len(dist), dtype=bool)
+        cells, terms = table.cover(inside)
+        # a constant score: the circle is a filter, it must not rank postings with two places higher
+        circle = Query.const_score_query(places_query(self._schema, terms, cells), 1.0)
+        if len(self._circles) >= CIRCLE_CACHE_SIZE:
+            self._circles.clear()
+        self._circles[key] = circle
+        return circle
 
     def _place_table(self, searcher: tantivy.Searcher, epoch: int) -> PlaceTable:
         """The index's places, read once per epoch (the searcher, and so its places, change only with it)."""

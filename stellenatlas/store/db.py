@@ -41,6 +41,10 @@ def create_engine_for(url: str, **kwargs: Any) -> Engine:
     )
 
 
+# execution option of a connection that only reads (SQLite: no BEGIN; each SELECT sees its own snapshot)
+READ_ONLY_OPTION = "stellenatlas_read_only"
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # pysqlite's legacy mode only opens a transaction before DML, so the SELECTs of an upsert and DDL in
     # migrations would run outside it; take control and emit BEGIN ourselves (see `_sqlite_begin`).
@@ -57,6 +61,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
+    # Reads marked READ_ONLY (search result rows: two SELECTs per request) skip the BEGIN (and so the
+    # ROLLBACK), which cost as much as the SELECTs themselves. (Not AUTOCOMMIT: SQLAlchemy resets that by
+    # putting pysqlite back into its legacy transaction mode.)
+    if connection.get_execution_options().get(READ_ONLY_OPTION):
+        return
     connection.exec_driver_sql("BEGIN")
 
 

@@ -17,6 +17,7 @@ from stellenatlas.domain.models import Remote, Salary, WorkingTime
 from stellenatlas.insights.pages import resolve_city
 from stellenatlas.refdata import places as refplaces
 from stellenatlas.search.base import SearchHit, SearchQuery, SearchQueryError, SearchResult, SortKey
+from stellenatlas.store.db import READ_ONLY_OPTION
 from stellenatlas.store.mapping import salary_from_row, to_enum, utc
 from stellenatlas.store.schema import employers, posting_places, postings
 from stellenatlas.web import render
@@ -169,7 +170,7 @@ def hit_summaries(engine: Engine, hits: Sequence[SearchHit]) -> list[dict[str, A
     ids = [h.posting_id for h in hits]
     if not ids:
         return []
-    with engine.connect() as conn:
+    with engine.connect().execution_options(**{READ_ONLY_OPTION: True}) as conn:
         # .all() and attribute access: the mapping view per row cost more than the query (20 rows: ~0.3 ms)
         rows = {r.id: r for r in conn.execute(_SUMMARY_SELECT, {"ids": ids}).all()}
         place_ags: dict[int, list[str]] = {}
