@@ -168,18 +168,25 @@ class PlaceTable:
         return cells, [self.terms[i] for i in rest.tolist()]
 
 
+# Up to this many terms a circle is a union of term queries: tantivy intersects that lazily with the rest
+# of the query, while a term-set query first builds a bitset of every posting in the circle (1M postings,
+# Essen 25 km = 154k postings: "Pflegefachkraft" in it 3.9 ms as a term set, 2.9 ms as a union).
+UNION_MAX_TERMS = 512
+
+
 def places_query(schema: tantivy.Schema, terms: Iterable[str], cells: Iterable[str] = ()) -> Query:
     """Postings with one of these places (`place_geo` terms) or in one of these cells (`geo_cell` terms)."""
-    parts = [
-        Query.term_set_query(schema, field, wanted)
-        for field, wanted in ((CELL_FIELD, list(cells)), (PLACE_FIELD, list(terms)))
-        if wanted
-    ]
-    if not parts:
+    wanted = [(CELL_FIELD, c) for c in cells] + [(PLACE_FIELD, t) for t in terms]
+    if not wanted:
         return Query.empty_query()
-    if len(parts) == 1:
-        return parts[0]
-    return Query.boolean_query([(Occur.Should, p) for p in parts])
+    if len(wanted) <= UNION_MAX_TERMS:
+        return Query.boolean_query([(Occur.Should, Query.term_query(schema, f, v)) for f, v in wanted])
+    parts = [
+        Query.term_set_query(schema, field, [v for f, v in wanted if f == field])
+        for field in (CELL_FIELD, PLACE_FIELD)
+        if any(f == field for f, _ in wanted)
+    ]
+    return parts[0] if len(parts) == 1 else Query.boolean_query([(Occur.Should, p) for p in parts])
 
 
 def column(searcher: tantivy.Searcher, field: str, addrs: list[tantivy.DocAddress]) -> np.ndarray:

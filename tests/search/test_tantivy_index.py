@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from stellenatlas.domain.models import Employer, Place, Posting, Salary, SalaryPeriod, Sector, WorkingTime
+from stellenatlas.search import radius
 from stellenatlas.search.base import IndexDoc, IndexPlace, SearchQuery, SearchQueryError, doc_from_posting
 from stellenatlas.search.tantivy_index import TantivyIndex, haversine_km, haversine_np, rebuild
 from tests.search.conftest import BOCHUM, ESSEN, EXPIRED, GE, MUENCHEN, NOW, ROWS, make_docs
@@ -144,6 +145,22 @@ def test_radius_matches_exact_haversine(index: TantivyIndex, radius: float) -> N
     by_id = {r[0]: r for r in ACTIVE}
     for h in res.hits:
         assert h.distance_km == pytest.approx(_nearest(by_id[h.posting_id], GE.lat, GE.lon), abs=0.01)
+
+
+@pytest.mark.parametrize("radius_km", [10.0, 30.0, 500.0])
+def test_a_circle_of_many_terms_as_a_term_set_finds_the_same(
+    index: TantivyIndex, monkeypatch: pytest.MonkeyPatch, radius_km: float
+) -> None:
+    """Above UNION_MAX_TERMS terms the circle is a term-set query instead of a union: same postings."""
+    q = SearchQuery(lat=GE.lat, lon=GE.lon, radius_km=radius_km, page_size=100, sort="distance")
+    as_union = index.search(q)
+    monkeypatch.setattr(radius, "UNION_MAX_TERMS", 0)
+    fresh = TantivyIndex(index.root, facet_cache_size=0)  # no circle kept from the union run
+    as_set = fresh.search(q)
+    assert as_set.total == as_union.total > 0
+    assert [(h.posting_id, h.distance_km) for h in as_set.hits] == [
+        (h.posting_id, h.distance_km) for h in as_union.hits
+    ]
 
 
 @pytest.mark.parametrize(
