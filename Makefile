@@ -45,10 +45,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy stellenatlas
 
-# Figures go to docs/benchmarks.md. The 1M-posting search benchmark: python -m tools.bench_search --docs 1000000
+# Figures go to docs/benchmarks.md. The 1M-posting search benchmark: python -m tools.bench_search --docs 1000000 --no-fts
+# (HTTP: --docs 0 --http 200000, see docs/benchmarks-search.md)
 bench: $(STAMP)
 	$(BIN)/python -m tools.bench
 	$(BIN)/python -m tools.bench_normalize 5000 --repeat 3
+	$(BIN)/python -m tools.bench_normalize 5000 --repeat 3 --new-titles --batch 2000
 	$(BIN)/python -m tools.bench_search --docs 50000 --queries 1000
 
 # Normalizer quality; figures go to docs/quality*.md. Reads the reference data in ../shared/data.

@@ -24,7 +24,7 @@ from importlib import resources
 import tantivy
 
 from stellenatlas.normalize import text as _text
-from stellenatlas.normalize.occupation import THRESHOLD, classify_title
+from stellenatlas.normalize.occupation import classify_title
 from stellenatlas.normalize.text import strip_gender_forms
 
 STEM_ANALYZER = "de_stem"
@@ -35,6 +35,10 @@ KEYWORD_ANALYZER = "raw"  # built into tantivy: the whole value is one term
 # A query chunk the title classifier relates to no occupation at all (a city, "Teilzeit", "CE", "Remote")
 # is a side condition of the search, not part of the job name: below this confidence it is one.
 SIDE_WORD_CONFIDENCE = 0.1
+# A search takes the query's occupation from a lower confidence than a posting's label (THRESHOLD): the code
+# is only an alternative way to match ("LKW-Fahrer" finds "Berufskraftfahrer" postings), ranked below postings
+# with the typed words, while a wrong label on a posting would count in every statistic about it.
+QUERY_OCCUPATION_THRESHOLD = 0.3
 MAX_QUERY_CHUNKS = 8  # one classifier call per chunk: a pasted paragraph is not split further
 
 _WORD = re.compile(r"[0-9a-zäöüß]+", re.IGNORECASE)
@@ -234,6 +238,6 @@ def query_occupation(text: str) -> QueryOccupation:
     # Side words above were told apart by the linear expert alone (microseconds per chunk); the occupation
     # itself also asks the sentence encoder: one embedding per new query text, a few milliseconds, cached.
     found = classify_title(" ".join(title_chunks))
-    if not found.kldb or found.confidence < THRESHOLD:
+    if not found.candidates or found.confidence < QUERY_OCCUPATION_THRESHOLD:
         return QueryOccupation("", found.confidence)
-    return QueryOccupation(found.kldb, found.confidence, tuple(side))
+    return QueryOccupation(found.candidates[0][0], found.confidence, tuple(side))
