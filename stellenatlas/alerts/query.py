@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from stellenatlas.domain import Place
+from stellenatlas.insights.fmt import de_int
 from stellenatlas.search.base import SearchQuery, SortKey
 
 MAX_TEXT_CHARS = 200  # = search.query.MAX_TEXT_CHARS (not imported: keeps this module free of tantivy)
@@ -143,7 +144,7 @@ class AlertQuery:
         if self.remote:
             parts.append(REMOTES.get(self.remote, self.remote))
         if self.gehalt:
-            parts.append(f"Gehalt ab {self.gehalt:,} €/Monat".replace(",", "."))
+            parts.append(f"Gehalt ab {de_int(self.gehalt)} €/Monat")
         return ", ".join(parts)
 
 

@@ -198,23 +198,25 @@ class OccupationClassifier:
         rows = [(t, f, h) for t, f in batch if (h := model.hidden(model.features(f))) is not None]
         if not rows:
             return 0
-        embeddings: np.ndarray | None = None
         evidence = [model.has_word_evidence(f) for _, f, _ in rows]
+        found: list[np.ndarray | None] = [None] * len(rows)
         if self.encoder is not None:
             texts = [semantic_text(t) if ev else "" for (t, _, _), ev in zip(rows, evidence, strict=True)]
-            missing = list(dict.fromkeys(x for x in texts if x and self._cached_embedding(x) is None))
-            if missing:
-                for text, emb in zip(missing, self.encoder.embed(missing), strict=True):
-                    self._remember(text, emb)
             found = [self._cached_embedding(x) if x else None for x in texts]
-            # rows without an embedding (no known word, or no text left) are scored by the linear expert
-            with_emb = [i for i, e in enumerate(found) if e is not None]
-            if with_emb:
-                embeddings = np.stack([found[i] for i in with_emb])  # type: ignore[misc]
-                p = model.probabilities_batch(np.stack([rows[i][2] for i in with_emb]), embeddings)
-                for k, i in enumerate(with_emb):
-                    self._keep((rows[i][0], True), self._decide(rows[i][1], p[k], evidence[i], True))
-        rest = [i for i, (t, _, _) in enumerate(rows) if (t, True) not in self._results]
+            missing = list(dict.fromkeys(x for x, e in zip(texts, found, strict=True) if x and e is None))
+            if missing:
+                fresh = dict(zip(missing, self.encoder.embed(missing), strict=True))
+                for text, emb in fresh.items():
+                    self._remember(text, emb)
+                found = [e if e is not None else fresh.get(x) for x, e in zip(texts, found, strict=True)]
+        # rows without an embedding (no known word, no text left, no encoder) are scored by the linear expert
+        with_emb = [i for i, e in enumerate(found) if e is not None]
+        if with_emb:
+            embeddings = np.stack([found[i] for i in with_emb])  # type: ignore[misc]
+            p = model.probabilities_batch(np.stack([rows[i][2] for i in with_emb]), embeddings)
+            for k, i in enumerate(with_emb):
+                self._keep((rows[i][0], True), self._decide(rows[i][1], p[k], evidence[i], True))
+        rest = [i for i, e in enumerate(found) if e is None]
         if rest:
             p = model.probabilities_batch(np.stack([rows[i][2] for i in rest]))
             for k, i in enumerate(rest):

@@ -24,6 +24,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from functools import lru_cache
+from typing import Any
 
 import tantivy
 from tantivy import Occur, Query
@@ -91,16 +92,16 @@ def aggregate(
             if name != "city" or not split
         }
         if split:
-            spec["city_first"] = _first_place_spec(CITY_FIRST_SIZE)
+            spec["city_first"] = _terms_spec("ags_first", CITY_FIRST_SIZE)
         raw = searcher.aggregate(query, spec)
         out = {
-            name: [(str(b["key"]), int(b["doc_count"])) for b in raw.get(name, {}).get("buckets", [])]
+            name: _bucket_list(raw, name)
             for name in FACET_SIZES
             if (name != "city" or not split) and name not in by_code
         }
         if by_code:
             codes = {
-                name: [(int(b["key"]), int(b["doc_count"])) for b in raw.get(name, {}).get("buckets", [])]
+                name: [(int(b["key"]), int(b["doc_count"])) for b in _raw_buckets(raw, name)]
                 for name in by_code
             }
             out |= namer.name(searcher, codes)
@@ -113,8 +114,7 @@ def aggregate(
     }
     raw = searcher.aggregate(query, spec)
     codes = {
-        name: [(int(b["key"]), int(b["doc_count"])) for b in raw.get(name, {}).get("buckets", [])]
-        for name in FACET_SIZES
+        name: [(int(b["key"]), int(b["doc_count"])) for b in _raw_buckets(raw, name)] for name in FACET_SIZES
     }
     return namer.name(searcher, codes)
 
@@ -147,24 +147,23 @@ def place_counts(
     total = int(raw.get("total", {}).get("value", 0) or 0)
     if not (facets and one_segment):
         return counts, total, None
-    out: Facets = {
-        name: [(str(b["key"]), int(b["doc_count"])) for b in raw.get(name, {}).get("buckets", [])]
-        for name in FACET_SIZES
-        if name != "city"
-    }
+    out: Facets = {name: _bucket_list(raw, name) for name in FACET_SIZES if name != "city"}
     out["city"] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: FACET_SIZES["city"]]
     return counts, total, {name: out[name] for name in FACET_SIZES}
 
 
-def _first_place_spec(size: int) -> dict[str, object]:
-    # one segment: a segment_size of `size` is exact and looks up no more terms than it returns
-    return {"terms": {"field": "ags_first", "size": size, "segment_size": size}}
+def _raw_buckets(raw: dict[str, object], name: str) -> list[dict[str, Any]]:
+    agg = raw.get(name)
+    return list(agg.get("buckets", [])) if isinstance(agg, dict) else []
+
+
+def _bucket_list(raw: dict[str, object], name: str) -> list[tuple[str, int]]:
+    """(key, count) of a terms aggregation's buckets, in tantivy's order (most frequent first)."""
+    return [(str(b["key"]), int(b["doc_count"])) for b in _raw_buckets(raw, name)]
 
 
 def _buckets(raw: dict[str, object], name: str) -> dict[str, int]:
-    agg = raw.get(name)
-    buckets = agg.get("buckets", []) if isinstance(agg, dict) else []
-    return {str(b["key"]): int(b["doc_count"]) for b in buckets}
+    return dict(_bucket_list(raw, name))
 
 
 def _city_counts(
@@ -190,7 +189,7 @@ def _city_counts(
         "more",
     )
     if len(first) >= CITY_FIRST_SIZE and not _bound_holds(first, more, size):
-        first = _buckets(searcher.aggregate(query, {"f": _first_place_spec(FACET_SEGMENT_SIZE)}), "f")
+        first = _buckets(searcher.aggregate(query, {"f": _terms_spec("ags_first", FACET_SEGMENT_SIZE)}), "f")
         complete = True
     else:
         complete = len(first) < CITY_FIRST_SIZE  # tantivy returned every first place there is

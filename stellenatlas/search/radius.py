@@ -134,15 +134,12 @@ class PlaceTable:
     def distances(self, lat: float, lon: float) -> np.ndarray:
         return haversine_np(lat, lon, self.lat, self.lon)
 
-    def near(
-        self, lat: float, lon: float, radius_km: float | None, dist: np.ndarray | None = None
-    ) -> list[tuple[float, str, str]]:
+    def near(self, lat: float, lon: float, radius_km: float | None) -> list[tuple[float, str, str]]:
         """(distance km, term, AGS) of every place within `radius_km` (None: every place), nearest first;
         ties by term, so the walk order is fixed."""
         if not self.terms:
             return []
-        if dist is None:
-            dist = self.distances(lat, lon)
+        dist = self.distances(lat, lon)
         keep = np.flatnonzero(dist <= radius_km) if radius_km is not None else np.arange(len(self.terms))
         found = [(float(dist[i]), self.terms[i], self.ags[i]) for i in keep.tolist()]
         found.sort()
@@ -266,18 +263,17 @@ def distance_page(
     `counts` is matches per AGS (a posting counts at each of its places, so the sums are upper bounds).
     """
     need = offset + page_size
-    if not near:
-        return []
-    groups: list[tuple[float, list[str], int]] = []  # places at one distance: (distance, terms, count)
+    # places at one distance: (distance, terms, count); a code at two positions has one count, and each of
+    # its places gets it (an upper bound again)
+    groups: list[tuple[float, list[str], int]] = []
     for dist, term, ags in near:
-        if not counts.get(ags):
+        n = counts.get(ags, 0)
+        if not n:
             continue
         if groups and groups[-1][0] == dist:
-            groups[-1][1].append(term)
+            groups[-1] = (dist, [*groups[-1][1], term], groups[-1][2] + n)
         else:
-            groups.append((dist, [term], 0))
-    # a code at two positions has one count: each of its places gets it (upper bound again)
-    groups = [(d, terms, sum(counts.get(t.partition("|")[0], 0) for t in terms)) for d, terms, _ in groups]
+            groups.append((dist, [term], n))
     if not groups:
         return []
     target = need

@@ -450,11 +450,6 @@ class TantivyIndex:
         self._places = (epoch, table)
         return table
 
-    def _name(self, searcher: tantivy.Searcher, counts: dict[str, list[tuple[int, int]]]) -> Facets:
-        return self._facet_namer.name(searcher, counts)
-
-    # -- query planning --------------------------------------------------------------------------------
-
     # -- result assembly -------------------------------------------------------------------------------
 
     def _rerank_fresh(

@@ -42,10 +42,7 @@ class WebContext:
     secret: str
     _sources: tuple[float, list[dict[str, Any]]] = (0.0, [])
     _reloaded: float = 0.0
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-
-    def now(self) -> datetime:
-        return self.clock()
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))  # tests set the data's clock
 
     def sources(self) -> list[dict[str, Any]]:
         """Per-source posting counts, cached for a minute: they only feed labels like "Beispieldaten"."""

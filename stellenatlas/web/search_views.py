@@ -192,7 +192,7 @@ def hit_summaries(engine: Engine, hits: Sequence[SearchHit]) -> list[dict[str, A
                 posted_at=utc(r.posted_at),
                 working_time=to_enum(WorkingTime, r.working_time, WorkingTime.UNKNOWN),
                 remote=to_enum(Remote, r.remote, Remote.UNKNOWN),
-                salary=salary_from_row(r._mapping) if r.salary_period is not None else None,
+                salary=salary_from_row(r._mapping),
                 distance_km=h.distance_km,
                 source=r.source,
             )
@@ -240,7 +240,7 @@ def register_search_routes(app: FastAPI, ctx: WebContext) -> None:
             remote=p.remote or None,
             employer=p.arbeitgeber.strip() or None,
             salary_min_monthly=float(p.gehalt) if p.gehalt else None,
-            posted_since=since_days(ctx.now(), p.seit) if p.seit else None,
+            posted_since=since_days(ctx.clock(), p.seit) if p.seit else None,
             sort=cast(SortKey, sort_key),
             page=page,
             page_size=settings.page_size,
