@@ -164,6 +164,28 @@ def compound_analyzer() -> tantivy.TextAnalyzer:
     )
 
 
+# Every pair of a title's distinct compound parts is indexed as one term (`part_pairs`): a query word of
+# several parts ("Pflegefachkraft": pfleg, fach, kraft) then intersects a few rare pair terms instead of
+# common parts (1M postings: "kraft" 81k, "fach" 120k documents; 1.1 ms -> see docs/benchmarks-search.md).
+# A title with more distinct parts than this gets no pairs but the PAIRS_PARTIAL marker, and a query reaches
+# it through the parts themselves, so the match set stays exactly "every part somewhere in the title".
+PAIR_MAX_PARTS = 16
+PAIRS_PARTIAL = "+"
+
+
+def pair_term(a: str, b: str) -> str:
+    """The `title_pairs` term of two parts, in either order (a blank: no analysed token contains one)."""
+    return f"{a} {b}" if a <= b else f"{b} {a}"
+
+
+def part_pairs(parts: list[str]) -> list[str]:
+    """The `title_pairs` terms of a title's compound parts (`compound_analyzer` tokens)."""
+    uniq = sorted(set(parts))
+    if len(uniq) > PAIR_MAX_PARTS:
+        return [PAIRS_PARTIAL]
+    return [f"{a} {b}" for i, a in enumerate(uniq) for b in uniq[i + 1 :]]
+
+
 @cache
 def analyzers() -> dict[str, tantivy.TextAnalyzer]:
     """Analyzers by registered name; built once per process (the compound one holds the dictionary)."""

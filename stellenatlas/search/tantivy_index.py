@@ -49,6 +49,7 @@ from stellenatlas.search.analysis import (
     STEM_ANALYZER,
     analyzers,
     exact_key_of_prepared,
+    part_pairs,
     prepare_text,
 )
 from stellenatlas.search.base import (
@@ -123,6 +124,7 @@ def _schema() -> tantivy.Schema:
     sb.add_unsigned_field("id", stored=True, indexed=True, fast=True)
     sb.add_text_field("title", tokenizer_name=STEM_ANALYZER, index_option="freq")
     sb.add_text_field("title_parts", tokenizer_name=COMPOUND_ANALYZER, index_option="freq")
+    sb.add_text_field("title_pairs", tokenizer_name=KEYWORD_ANALYZER, index_option="basic")
     sb.add_text_field("title_plain", tokenizer_name=PLAIN_ANALYZER, index_option="basic")
     sb.add_text_field("title_exact", tokenizer_name=KEYWORD_ANALYZER, index_option="basic")
     sb.add_text_field("body", tokenizer_name=STEM_ANALYZER, index_option="freq")
@@ -296,6 +298,8 @@ class TantivyIndex:
         title = prepare_text(doc.title)
         d.add_text("title", title)
         d.add_text("title_parts", title)
+        for pair in part_pairs(analyzers()[COMPOUND_ANALYZER].analyze(title)):
+            d.add_text("title_pairs", pair)
         d.add_text("title_plain", title)
         d.add_text("title_exact", exact_key_of_prepared(title))  # the title is prepared once, not twice
         body = doc.description if not doc.extra_terms else doc.description + "\n" + " ".join(doc.extra_terms)

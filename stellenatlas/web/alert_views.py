@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
-from fastapi import Depends, FastAPI, Form, Request
+from fastapi import FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from stellenatlas.alerts.links import confirm_url, data_url, unsubscribe_urls
@@ -413,7 +413,7 @@ def register_alert_routes(app: FastAPI, ctx: WebContext, mailer: Mailer | None =
     # ------------------------------------------------------------------ Atom feed per search
 
     @app.get("/suche.atom", summary="Neue Stellen einer Suche als Atom-Feed")
-    def search_feed(params: Annotated[SearchParams, Depends()]) -> Response:
+    def search_feed(params: Annotated[SearchParams, Query()]) -> Response:
         q, ort, umkreis = params.q, params.ort, params.umkreis
         arbeitszeit, remote, beruf = params.arbeitszeit, params.remote, params.beruf
         query = AlertQuery(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Annotated, Any, cast
 from urllib.parse import urlencode
 
-from fastapi import Depends, FastAPI, Query
+from fastapi import FastAPI, Query
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Engine
 
@@ -34,38 +35,44 @@ FACET_LABELS = {
 }
 
 
-class SearchParams:
-    """The query parameters of a search, validated once for /suche, /suche.json and /suche.atom."""
+def _digits(max_len: int) -> Callable[[object], int]:
+    """A whole number typed into a form field: "" (nothing chosen) is 0, anything but digits is refused."""
 
-    def __init__(
-        self,
-        q: str = Query("", max_length=10_000, description="Stichworte, z. B. „IT Projektkoordinator“"),
-        ort: str = Query("", max_length=200, description="Ort oder PLZ"),
-        umkreis: int = Query(25, ge=0, le=200, description="Umkreis in km (0 = nur der Ort)"),
-        arbeitszeit: str = Query("", pattern="^(|vollzeit|teilzeit|minijob)$"),
-        remote: str = Query("", pattern="^(|vor_ort|hybrid|remote)$"),
-        beruf: str = Query(
-            "", pattern="^[0-9]{0,5}$", description="KldB-2010-Code, beliebige Ebene (1–5 Stellen)"
-        ),
-        sort: str = Query("", pattern="^(|relevance|date|distance|salary)$"),
-        page: int = Query(1, ge=1, le=1_000_000),
-        arbeitgeber: str = Query("", max_length=200, description="Arbeitgeber (genauer Name)"),
-        # strings: the form sends "gehalt=&seit=" when nothing is chosen
-        gehalt: str = Query(
-            "",
-            pattern="^[0-9]{0,6}$",
-            description="Mindestgehalt in € brutto pro Monat (Vollzeit); nur Anzeigen mit Gehaltsangabe",
-        ),
-        seit: str = Query(
-            "",
-            pattern="^[0-9]{0,3}$",
-            description="Nur Anzeigen, die in den letzten N Tagen erschienen (1–365)",
-        ),
-    ) -> None:
-        self.q, self.ort, self.umkreis, self.arbeitszeit, self.remote = q, ort, umkreis, arbeitszeit, remote
-        self.beruf, self.sort, self.page, self.arbeitgeber = beruf, sort, page, arbeitgeber
-        self.gehalt = int(gehalt or 0)
-        self.seit = min(int(seit or 0), MAX_DAYS)
+    def parse(value: object) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        text = str(value)
+        if len(text) > max_len or (text and not text.isdigit()) or not text.isascii():
+            raise ValueError("not a whole number")
+        return int(text or 0)
+
+    return parse
+
+
+class SearchParams(BaseModel):
+    """The query parameters of a search, validated once for /suche, /suche.json and /suche.atom.
+
+    A query-parameter model, not a class dependency: FastAPI validates it on the event loop, where a
+    dependency class would cost a thread hop of its own on every search."""
+
+    q: str = Field("", max_length=10_000, description="Stichworte, z. B. „IT Projektkoordinator“")
+    ort: str = Field("", max_length=200, description="Ort oder PLZ")
+    umkreis: int = Field(25, ge=0, le=200, description="Umkreis in km (0 = nur der Ort)")
+    arbeitszeit: str = Field("", pattern="^(|vollzeit|teilzeit|minijob)$")
+    remote: str = Field("", pattern="^(|vor_ort|hybrid|remote)$")
+    beruf: str = Field(
+        "", pattern="^[0-9]{0,5}$", description="KldB-2010-Code, beliebige Ebene (1–5 Stellen)"
+    )
+    sort: str = Field("", pattern="^(|relevance|date|distance|salary)$")
+    page: int = Field(1, ge=1, le=1_000_000)
+    arbeitgeber: str = Field("", max_length=200, description="Arbeitgeber (genauer Name)")
+    # the form sends "gehalt=&seit=" when nothing is chosen: blank is 0
+    gehalt: Annotated[int, BeforeValidator(_digits(6))] = Field(
+        0, description="Mindestgehalt in € brutto pro Monat (Vollzeit); nur Anzeigen mit Gehaltsangabe"
+    )
+    seit: Annotated[int, BeforeValidator(_digits(3)), AfterValidator(lambda d: min(d, MAX_DAYS))] = Field(
+        0, description="Nur Anzeigen, die in den letzten N Tagen erschienen (1–365)"
+    )
 
 
 def since_days(now: datetime, days: int) -> datetime:
@@ -267,8 +274,8 @@ def register_search_routes(app: FastAPI, ctx: WebContext) -> None:
         return page_url(form, 1, **{param: "" if form.get(param) == value else value})
 
     @app.get("/suche.json", summary="Stellensuche (JSON)")
-    def search_json(params: Annotated[SearchParams, Depends()]) -> Response:
-        form, result, jobs, place, message = run(params)
+    async def search_json(params: Annotated[SearchParams, Query()]) -> Response:
+        form, result, jobs, place, message = await ctx.offload(run, params)
         if result is None:
             return JSONResponse({"error": message}, status_code=400)
         return JSONResponse(
@@ -287,8 +294,8 @@ def register_search_routes(app: FastAPI, ctx: WebContext) -> None:
         )
 
     @app.get("/suche", response_class=HTMLResponse, include_in_schema=False)
-    def search_html(params: Annotated[SearchParams, Depends()]) -> Response:
-        form, result, jobs, place, message = run(params)
+    async def search_html(params: Annotated[SearchParams, Query()]) -> Response:
+        form, result, jobs, place, message = await ctx.offload(run, params)
         if result is None:
             return ctx.html("error.html", status=400, heading="Ungültige Suche", message=message)
         last_page = min(settings.max_page, max(1, -(-result.total // result.page_size)))

@@ -54,6 +54,13 @@ def test_search_json_twin(client: TestClient) -> None:
         ({"umkreis": "10000"}, 400),
         ({"arbeitszeit": "immer"}, 400),
         ({"beruf": "43x"}, 400),
+        ({"gehalt": "3.500 €"}, 400),
+        ({"gehalt": "1234567"}, 400),
+        ({"gehalt": "²"}, 400),  # a digit to str.isdigit, not a number
+        ({"seit": "-7"}, 400),
+        ({"seit": "9999"}, 400),
+        ({"seit": "400"}, 200),  # more than a year: a year
+        ({"gehalt": "", "seit": ""}, 200),
         ({"q": "x" * 10_000}, 200),
         ({"q": "!!! ??? ..."}, 200),
         ({"q": ""}, 200),
