@@ -19,6 +19,7 @@ install: $(STAMP)
 # Builds the sample database and search index once (idempotent), then serves http://127.0.0.1:8000
 demo: $(STAMP)
 	$(BIN)/stellenatlas db upgrade
+	$(BIN)/stellenatlas index rebuild --if-outdated
 	$(BIN)/stellenatlas ingest sample --count $(SAMPLE_COUNT)
 	$(BIN)/stellenatlas index rebuild
 	$(BIN)/stellenatlas insights refresh

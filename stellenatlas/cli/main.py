@@ -154,17 +154,32 @@ def index() -> None:
 
 
 @index.command("rebuild")
+@click.option(
+    "--if-outdated",
+    is_flag=True,
+    help="Only when the index on disk was built by an older version; else nothing.",
+)
 @friendly
-def index_rebuild() -> None:
+def index_rebuild(if_outdated: bool) -> None:
     """Build a fresh search index from the store beside the old one and swap it in atomically.
 
     Example: stellenatlas index rebuild
+
+    Example: stellenatlas index rebuild --if-outdated (what make demo runs before its ingest)
     """
     from stellenatlas.refdata import places as refplaces
     from stellenatlas.search.base import doc_from_posting
-    from stellenatlas.search.tantivy_index import rebuild
+    from stellenatlas.search.tantivy_index import IndexSchemaError, rebuild
 
     svc = _services()
+    if if_outdated:
+        try:
+            current = svc.index
+        except IndexSchemaError:
+            pass
+        else:
+            click.echo(f"Suchindex aktuell: {current.count()} Stellen ({svc.settings.index_dir}).")
+            return
     municipalities = refplaces.municipalities()
     docs = (
         doc_from_posting(p, municipalities)

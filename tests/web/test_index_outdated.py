@@ -38,6 +38,12 @@ def test_outdated_index_gets_503_and_a_rebuild_hint(tmp_path: Path) -> None:
     env = {"STELLENATLAS_VAR_DIR": str(tmp_path)}
     broken = CliRunner().invoke(cli, ["ingest", "sample", "--count", "5"], env=env)
     assert broken.exit_code == 1 and "index rebuild" in broken.output
-    fixed = CliRunner().invoke(cli, ["index", "rebuild"], env=env)
-    assert fixed.exit_code == 0, fixed.output
+    fixed = CliRunner().invoke(cli, ["index", "rebuild", "--if-outdated"], env=env)
+    assert fixed.exit_code == 0 and "neu aufgebaut" in fixed.output, fixed.output
     assert CliRunner().invoke(cli, ["ingest", "sample", "--count", "5"], env=env).exit_code == 0
+    # a current index is left alone (make demo runs this before every ingest)
+    pointer = Path(settings.index_dir) / "CURRENT"
+    live = pointer.read_text(encoding="utf-8")
+    kept = CliRunner().invoke(cli, ["index", "rebuild", "--if-outdated"], env=env)
+    assert kept.exit_code == 0 and "Suchindex aktuell" in kept.output, kept.output
+    assert pointer.read_text(encoding="utf-8") == live
