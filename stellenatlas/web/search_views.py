@@ -39,8 +39,6 @@ def _digits(max_len: int) -> Callable[[object], int]:
     """A whole number typed into a form field: "" (nothing chosen) is 0, anything but digits is refused."""
 
     def parse(value: object) -> int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
         text = str(value)
         if len(text) > max_len or (text and not text.isdigit()) or not text.isascii():
             raise ValueError("not a whole number")
@@ -295,7 +293,11 @@ def register_search_routes(app: FastAPI, ctx: WebContext) -> None:
 
     @app.get("/suche", response_class=HTMLResponse, include_in_schema=False)
     async def search_html(params: Annotated[SearchParams, Query()]) -> Response:
-        form, result, jobs, place, message = await ctx.offload(run, params)
+        # rendered where the search ran: the page reads the store once more (source counts for its labels)
+        return await ctx.offload(search_page, params)
+
+    def search_page(params: SearchParams) -> Response:
+        form, result, jobs, place, message = run(params)
         if result is None:
             return ctx.html("error.html", status=400, heading="Ungültige Suche", message=message)
         last_page = min(settings.max_page, max(1, -(-result.total // result.page_size)))
