@@ -183,7 +183,7 @@ def part_pairs(parts: list[str]) -> list[str]:
     uniq = sorted(set(parts))
     if len(uniq) > PAIR_MAX_PARTS:
         return [PAIRS_PARTIAL]
-    return [f"{a} {b}" for i, a in enumerate(uniq) for b in uniq[i + 1 :]]
+    return [pair_term(a, b) for i, a in enumerate(uniq) for b in uniq[i + 1 :]]
 
 
 @cache

@@ -254,11 +254,8 @@ class QueryBuilder:
         uniq = list(dict.fromkeys(parts))
         if len(uniq) == 1:
             return self.term("title_parts", uniq[0])
-        candidates = sorted(
-            (searcher.doc_freq("title_pairs", pair_term(a, b)), pair_term(a, b), a, b)
-            for i, a in enumerate(uniq)
-            for b in uniq[i + 1 :]
-        )
+        terms = [(pair_term(a, b), a, b) for i, a in enumerate(uniq) for b in uniq[i + 1 :]]
+        candidates = sorted((searcher.doc_freq("title_pairs", term), term, a, b) for term, a, b in terms)
         chosen: list[Query] = []
         covered: set[str] = set()
         for _, term, a, b in candidates:
